@@ -1,0 +1,1 @@
+"""Running the student policy: node runtime, policy, safety, drivers, recorder."""

@@ -1,0 +1,1 @@
+"""The topic contract of hip_exo: names, types, QoS, units, conversions and typed parameters."""
