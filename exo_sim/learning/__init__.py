@@ -1,0 +1,1 @@
+"""Learning: teacher (PPO), curriculum, evaluation, distillation into the student, export."""
