@@ -1,0 +1,1 @@
+"""Neuromusculoskeletal simulation of a person wearing the hip exo, and learning on it."""
