@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from exo_control.launch_plan import PLANS, default_config, load_plan_configs
-from exo_control.runtime.inprocess import InProcessRuntime, stop_on_signals
+from exo_control.runtime.inprocess import ClockMode, InProcessRuntime, stop_on_signals
 from exo_interfaces.params import ConfigError
 
 log = logging.getLogger("hip_exo")
@@ -23,7 +23,7 @@ log = logging.getLogger("hip_exo")
 def _launch(args: argparse.Namespace) -> int:
     path = Path(args.config) if args.config else default_config(args.plan)
     nodes = load_plan_configs(args.plan, path)
-    clock = args.clock or ("sim" if args.plan == "sim" else "wall")
+    clock: ClockMode = args.clock or ("sim" if args.plan == "sim" else "wall")
     runtime = InProcessRuntime(clock)
     with runtime, stop_on_signals(runtime):
         for entry, cls, config in nodes:

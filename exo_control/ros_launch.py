@@ -41,12 +41,16 @@ def generate(plan: str) -> Any:
         OpaqueFunction(function=validate),
     ]
     for entry in plan_nodes(plan):
+        # The sim bridge is the clock: it steps on wall time and publishes /clock for the others.
+        overrides: dict[str, bool] = {"use_sim_time": use_sim_time}
+        if entry.name == "sim_bridge":
+            overrides = {"use_sim_time": False, "publish_clock": True}
         actions.append(
             Node(
                 package=PACKAGE,
                 executable=entry.executable,
                 name=entry.name,
-                parameters=[config, {"use_sim_time": use_sim_time}],
+                parameters=[config, overrides],
                 output="screen",
                 emulate_tty=True,
             )

@@ -102,7 +102,7 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
         if len(args) != len(value):
             raise ConfigError(f"{where}: expected {len(args)} items, got {len(value)}: {value!r}")
         return tuple(_coerce(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: expected a mapping for {tp.__name__}, got {value!r}")
         return _build(tp, value, where)
@@ -219,4 +219,4 @@ def to_mapping(config: Any) -> dict[str, Any]:
             return [plain(x) for x in v]
         return v
 
-    return plain(config)  # type: ignore[no-any-return]
+    return plain(config)

@@ -33,8 +33,11 @@ class Timer(Protocol):
 class NodeHandle(Protocol):
     """What a backend gives a node."""
 
-    name: str
-    logger: Logger
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def logger(self) -> Logger: ...
 
     def create_publisher(self, topic: Topic) -> Publisher: ...
 

@@ -1,0 +1,192 @@
+"""Sim bridge node: the simulated person wearing the exo, behind the same topics as the device.
+
+Each sensor period (``sensor_rate_hz``, default 160 Hz = 4 physics steps of the teacher's
+1/640 s timestep) the bridge applies the latest /exo/torque_command to the exo motors, steps
+the MuJoCo body, and publishes the thigh and pelvis IMUs and the hip joint states exactly as the
+hardware drivers do (same topics, frames, units, noise model). The person's muscles are driven
+by the teacher (an exported ONNX actor, run at its own 40 Hz rate on privileged observations);
+with ``teacher_path: passive`` the muscles get no drive (for plumbing tests: the body falls).
+
+Under ROS 2 the bridge is the clock source: it steps on wall time and publishes /clock
+(``publish_clock``); message stamps are always the simulation's time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from exo_control.runtime.node import ExoNode, NodeHandle
+from exo_interfaces import contract as c
+from exo_interfaces import messages as m
+from exo_interfaces.params import param
+from exo_sim.env.config import EnvConfig
+from exo_sim.models.config import BodyConfig, BodyName
+
+log = logging.getLogger(__name__)
+
+#: The teacher shipped with the package, if any (see artifacts/teacher/).
+DEFAULT_TEACHER = Path(__file__).resolve().parents[2] / "artifacts" / "teacher" / "teacher_assist.onnx"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimBridgeConfig:
+    """Parameters of the sim bridge (section ``sim_bridge``)."""
+
+    teacher_path: str = param("", "Teacher ONNX file; '' = the packaged teacher; 'passive' = no muscle drive.")
+    passive_body: BodyName = param("myolegs26", "Body simulated when teacher_path is 'passive'.")
+    speed_mps: float = param(1.2, "Commanded walking speed (m/s).", ge=0.6, le=1.8)
+    slope_deg: float = param(0.0, "Ground slope (deg, positive uphill).", ge=-10.0, le=10.0)
+    sensor_rate_hz: float = param(160.0, "Sensor publish and torque update rate (Hz).", ge=40.0, le=400.0)
+    seed: int = param(0, "Seed of the episode (initial state, sensor noise).", ge=0)
+    reset_on_fall: bool = param(True, "Start a new episode when the person falls.")
+    publish_clock: bool = param(False, "Publish /clock (ROS 2: the bridge is the sim clock source).")
+    summary_path: str = param("", "Write a JSON trial summary here at shutdown ('' = none).")
+
+
+def bridge_env_config(trained: EnvConfig, sensor_rate_hz: float) -> tuple[EnvConfig, int]:
+    """The env the bridge steps: the teacher's physics timestep, one env step per sensor period.
+
+    Returns the config and the decimation (sensor periods per teacher action).
+    """
+    physics_hz = trained.policy_hz * trained.substeps
+    substeps = physics_hz / sensor_rate_hz
+    decimation = sensor_rate_hz / trained.policy_hz
+    if abs(substeps - round(substeps)) > 1e-9 or abs(decimation - round(decimation)) > 1e-9:
+        raise ValueError(
+            f"sim_bridge.sensor_rate_hz {sensor_rate_hz:g} must divide the physics rate {physics_hz:g} Hz and be a "
+            f"multiple of the teacher rate {trained.policy_hz:g} Hz (e.g. {trained.policy_hz * 4:g})"
+        )
+    cfg = dataclasses.replace(trained, policy_hz=sensor_rate_hz, substeps=int(round(substeps)), exo_mode="assist",
+                              episode_s=600.0)
+    return cfg, int(round(decimation))
+
+
+class SimBridgeNode(ExoNode):
+    NAME = "sim_bridge"
+    CONFIG = SimBridgeConfig
+    SHUTDOWN_ORDER = 10
+
+    def __init__(self, handle: NodeHandle, config: SimBridgeConfig):
+        super().__init__(handle, config)
+        from exo_sim.env.walk import WalkVecEnv
+        from exo_sim.learning.teacher_export import TeacherRunner
+
+        if config.teacher_path == "passive":
+            self.teacher = None
+            trained = EnvConfig(body=BodyConfig(name=config.passive_body))
+        else:
+            path = Path(config.teacher_path) if config.teacher_path else DEFAULT_TEACHER
+            self.teacher = TeacherRunner(path)
+            trained = self.teacher.info.env
+        env_cfg, self.decimation = bridge_env_config(trained, config.sensor_rate_hz)
+        self.env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+        self.env_cfg = env_cfg
+        self._exo_limit = env_cfg.exo.torque_limit_nm
+        self._a_exo = self.env._a_exo
+        self._period_ns = round(1e9 / config.sensor_rate_hz)
+        self._options = {"speed_mps": config.speed_mps, "slope_deg": config.slope_deg}
+        self._obs, info = self.env.reset(seed=config.seed, options=self._options)
+        self._action = np.zeros(self.env.single_action_space.shape, dtype=np.float64)
+        self._torque_cmd = np.zeros(2)
+        self.steps = 0
+        self.sim_ns = 0
+        self.falls = 0
+        self._episode_start_x = self._pelvis_x()
+        self._distance_m = 0.0
+        self._walk_time_s = 0.0
+        self._pubs = {t.name: handle.create_publisher(t) for t in (c.IMU_PELVIS, c.IMU_LEFT_THIGH, c.IMU_RIGHT_THIGH, c.JOINT_STATES)}
+        self._diag = handle.create_publisher(c.DIAGNOSTICS)
+        self._clock = handle.create_publisher(c.CLOCK) if config.publish_clock else None
+        handle.create_subscription(c.TORQUE_COMMAND, self._on_command)
+        handle.create_timer(1.0 / config.sensor_rate_hz, self._step)
+        self._publish_sensors(info["device"][0])
+        who = "passive muscles" if self.teacher is None else f"teacher {self.teacher.info.stage}"
+        self.log.info(f"{env_cfg.body.name} at {config.speed_mps} m/s, {config.slope_deg} deg, {who}")
+
+    def _pelvis_x(self) -> float:
+        return float(self.env.physics.qpos[0, 0])
+
+    def _on_command(self, msg: Any) -> None:
+        try:
+            torque = m.joint_efforts(msg)
+        except ValueError as exc:
+            self.log.error(f"ignoring torque command: {exc}")
+            torque = np.zeros(2)
+        if not np.all(np.isfinite(torque)):
+            self.log.error(f"non-finite torque command {torque.tolist()}: applying zero")
+            torque = np.zeros(2)
+        self._torque_cmd = np.clip(torque, -self._exo_limit, self._exo_limit)
+
+    def _step(self) -> None:
+        env = self.env
+        if self.steps % self.decimation == 0 and self.teacher is not None:
+            self._action = self.teacher(self._obs)[0]
+        action = self._action.copy()
+        cmd = self._torque_cmd / self._exo_limit
+        if env.cfg.action.mirror and env.phase[0] >= 0.5:
+            cmd = cmd[::-1]  # the env swaps sides in the second half of the stride: pre-swap
+        action[self._a_exo] = cmd
+        self._obs, _rew, fell, _trunc, info = env.step(action[None])
+        self.steps += 1
+        self.sim_ns += self._period_ns
+        self._publish_sensors(info["device"][0])
+        if fell[0]:
+            self._on_fall()
+
+    def _on_fall(self) -> None:
+        self.falls += 1
+        self._distance_m += self._pelvis_x() - self._episode_start_x
+        self.log.warning(f"the simulated person fell at t={self.sim_ns / 1e9:.2f} s (fall {self.falls})")
+        status = m.diagnostic_status(f"{self.handle.name}: person", m.DIAG_WARN, "fell", {"falls": str(self.falls)})
+        self._diag.publish(m.diagnostic_array(self.sim_ns, [status]))
+        if self.config.reset_on_fall:
+            self._obs, info = self.env.reset(seed=self.config.seed + self.falls, options=self._options)
+            self._episode_start_x = self._pelvis_x()
+
+    def _publish_sensors(self, device: np.ndarray) -> None:
+        t = self.sim_ns
+        frames = (c.FRAME_PELVIS, c.FRAME_LEFT_THIGH, c.FRAME_RIGHT_THIGH)
+        topics = (c.IMU_PELVIS, c.IMU_LEFT_THIGH, c.IMU_RIGHT_THIGH)
+        for i, (topic, frame) in enumerate(zip(topics, frames)):
+            self._pubs[topic.name].publish(m.imu_msg(t, frame, device[6 * i: 6 * i + 3], device[6 * i + 3: 6 * i + 6]))
+        measured = self.env.physics.sensordata[0, self.env.cols.exo_torque]
+        self._pubs[c.JOINT_STATES.name].publish(
+            m.joint_state_msg(t, position_rad=device[18:20], velocity_rps=device[20:22], effort_nm=measured)
+        )
+        if self._clock is not None:
+            self._clock.publish(m.Clock(clock=m.stamp(t)))
+
+    def summary(self) -> dict[str, Any]:
+        distance = self._distance_m + self._pelvis_x() - self._episode_start_x
+        duration = self.sim_ns / 1e9
+        return {
+            "body": self.env_cfg.body.name,
+            "teacher": "passive" if self.teacher is None else self.teacher.info.stage,
+            "speed_mps": self.config.speed_mps,
+            "slope_deg": self.config.slope_deg,
+            "sim_time_s": duration,
+            "falls": self.falls,
+            "distance_m": distance,
+            "mean_speed_mps": distance / duration if duration > 0 else 0.0,
+        }
+
+    def shutdown(self) -> None:
+        self._torque_cmd = np.zeros(2)
+        if self.config.summary_path:
+            path = Path(self.config.summary_path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(self.summary(), indent=2))
+        self.env.close()
+
+
+def main() -> int:
+    from exo_control.runtime.rclpy_backend import main_for
+
+    return main_for(SimBridgeNode)()

@@ -1,0 +1,127 @@
+"""Configuration of the walking env: conditions, action, device sensors, reward, timing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from exo_interfaces.params import param
+from exo_sim.models.config import BodyConfig, ExoConfig
+from exo_sim.models.validation import check_fields
+
+
+def _check_interval(owner: object, name: str) -> None:
+    lo, hi = getattr(owner, name)
+    if lo > hi:
+        raise ValueError(f"{type(owner).__name__}.{name}: ({lo}, {hi}) has min > max")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConditionConfig:
+    """Walking condition drawn per episode (uniform in each interval)."""
+
+    speed_range_mps: tuple[float, float] = param((0.6, 1.8), "Commanded forward speed interval, m/s.", ge=0.3, le=2.5)
+    slope_range_deg: tuple[float, float] = param(
+        (-10.0, 10.0), "Ground slope interval, deg (positive = uphill in +x); applied by tilting gravity.", ge=-15.0, le=15.0
+    )
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+        _check_interval(self, "speed_range_mps")
+        _check_interval(self, "slope_range_deg")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActionConfig:
+    """Action layout: [k left synergies, k right synergies, (residual per muscle), exo left, exo right]."""
+
+    synergies_per_leg: int = param(5, "Synergy modules per leg (4: Clark 2010, 5: Neptune 2009, 6-7 add extra modules).", ge=4, le=7)
+    residual: bool = param(True, "Add a per-muscle residual excitation channel to the action.")
+    residual_scale: float = param(0.1, "Excitation added by a residual action of 1 (residual action is in [-1, 1]).", ge=0.0, le=1.0)
+    mirror: bool = param(False, "Swap left/right in observation and action when the gait phase is >= 0.5.")
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceSensorConfig:
+    """Errors of the exo's own sensors, applied in Python on read-out (seeded)."""
+
+    gyro_noise_rps: float = param(0.01, "Gyro white noise standard deviation, rad/s.", ge=0.0, le=1.0)
+    gyro_bias_rps: float = param(0.02, "Standard deviation of the per-episode gyro bias, rad/s.", ge=0.0, le=1.0)
+    acc_noise_mps2: float = param(0.05, "Accelerometer white noise standard deviation, m/s^2.", ge=0.0, le=5.0)
+    acc_bias_mps2: float = param(0.1, "Standard deviation of the per-episode accelerometer bias, m/s^2.", ge=0.0, le=5.0)
+    encoder_noise_rad: float = param(0.001, "Hip encoder angle noise standard deviation, rad.", ge=0.0, le=0.1)
+    encoder_vel_noise_rps: float = param(0.02, "Hip velocity noise standard deviation, rad/s.", ge=0.0, le=1.0)
+    latency_s: float = param(0.0, "Read-out latency, s; rounded to whole policy periods.", ge=0.0, le=0.2)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RewardConfig:
+    """Weights and widths of the reward terms (companion setup's values by default)."""
+
+    tracking_weight: float = param(10.0, "Weight of the tracking product (velocity x lateral x head angular velocity Gaussians).", ge=0.0)
+    velocity_sigma_mps: float = param(0.07, "Width of the forward-velocity Gaussian, m/s.", gt=0.0)
+    velocity_coef: float = param(0.06, "Exponent factor c in exp(-c (v - v*)^2 / sigma^2).", gt=0.0)
+    lateral_sigma_mps: float = param(0.10, "Width of the lateral-velocity Gaussian, m/s.", gt=0.0)
+    head_angvel_sigma_rps: tuple[float, float, float] = param(
+        (0.6, 0.65, 1.4), "Widths of the head angular-velocity Gaussians about ground x, y, z, rad/s.", gt=0.0
+    )
+    joint_limit_weight: float = param(-0.2, "Weight of sum |joint-limit torque| / (body weight x 1 m).", le=0.0)
+    effort_weight: float = param(-0.1, "Weight of sum activation^3.", le=0.0)
+    exo_effort_weight: float = param(-1.0, "Weight of sum (|tau_exo| / torque_norm)^3 (companion: -0.1 x 10).", le=0.0)
+    exo_smoothness_weight: float = param(-0.01, "Weight of sum (delta tau_exo, Nm)^2 between policy steps.", le=0.0)
+    fall_penalty: float = param(-250.0, "Reward on the step that ends in a fall.", le=0.0)
+    torque_norm_nm: float = param(15.0, "Torque that normalises exo effort and the exo-torque observation, Nm.", gt=0.0)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvConfig:
+    """The walking env: body, exo, timing, conditions, action, sensors, reward, termination."""
+
+    body: BodyConfig = param(BodyConfig(), "Body to simulate.")
+    exo: ExoConfig = param(ExoConfig(), "The exo worn on it.")
+    exo_mode: Literal["assist", "no_exo"] = param(
+        "assist", "'no_exo' keeps the exo's mass, inertia and friction but forces zero motor torque."
+    )
+    policy_hz: float = param(40.0, "Policy (action) rate, Hz.", ge=10.0, le=200.0)
+    substeps: int = param(16, "Physics steps per policy step; timestep = 1 / (policy_hz x substeps).", ge=1, le=100)
+    episode_s: float = param(20.0, "Episode length before truncation, s.", gt=0.0, le=600.0)
+    fall_height_m: float = param(0.3, "Terminate when the COM is less than this above the lowest heel, m.", ge=0.0, le=1.5)
+    init_joint_noise_rad: float = param(0.02, "Uniform noise on the initial joint angles, rad.", ge=0.0, le=0.3)
+    init_speed_fraction: float = param(1.0, "Initial forward speed of the whole body as a fraction of the target.", ge=0.0, le=1.5)
+    heel_strike_threshold: float = param(0.05, "Vertical GRF / body weight that marks foot contact (gait phase).", gt=0.0, le=1.0)
+    conditions: ConditionConfig = param(ConditionConfig(), "Speed and slope per episode.")
+    action: ActionConfig = param(ActionConfig(), "Action layout.")
+    sensors: DeviceSensorConfig = param(DeviceSensorConfig(), "Exo sensor errors.")
+    reward: RewardConfig = param(RewardConfig(), "Reward terms.")
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+        dt = self.timestep_s
+        if not 5e-4 <= dt <= 5e-3:
+            raise ValueError(
+                f"EnvConfig: timestep 1/(policy_hz x substeps) = {dt:.6f} s is out of range; allowed [0.0005, 0.005]"
+            )
+
+    @property
+    def timestep_s(self) -> float:
+        """Physics timestep, s."""
+        return 1.0 / (self.policy_hz * self.substeps)
+
+    @property
+    def policy_dt_s(self) -> float:
+        """Policy period, s."""
+        return 1.0 / self.policy_hz
+
+    @property
+    def max_steps(self) -> int:
+        """Policy steps before truncation."""
+        return int(round(self.episode_s * self.policy_hz))

@@ -1,0 +1,230 @@
+"""Batched walking env: N bodies wearing the exo, stepped together, all per-step work vectorised.
+
+Per policy step: action -> muscle excitations (synergies + residual) and exo torques -> physics
+(``BatchPhysics.step``, the one physics call) -> observation, reward terms, termination, device
+sensor read-out, all as (N, ...) numpy ops. Envs that end are reset in the same step
+(``info["final_obs"]`` holds their last observation) unless ``autoreset=False``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+import gymnasium as gym
+import mujoco
+import numpy as np
+from gymnasium.vector import AutoresetMode, VectorEnv
+
+from exo_sim.env.config import EnvConfig
+from exo_sim.env.device_sensors import DeviceSensors, device_columns
+from exo_sim.env.observations import SensorColumns, action_layout, observation_layout
+from exo_sim.env.physics import Backend, BatchPhysics
+from exo_sim.env.rewards import StepContext, compute_reward
+from exo_sim.env.synergy import synergy_matrix
+from exo_sim.models.build import SimModel, build_model
+
+logger = logging.getLogger(__name__)
+
+#: A stride longer or shorter than this (s) is not used to update the gait-phase clock.
+_STRIDE_S = (0.4, 2.5)
+
+
+class WalkVecEnv(VectorEnv):
+    """N walking envs in one process; physics runs on ``nthread`` threads."""
+
+    metadata = {"autoreset_mode": AutoresetMode.SAME_STEP}
+
+    def __init__(self, cfg: EnvConfig | None = None, num_envs: int = 1, *, backend: Backend = "threads",
+                 nthread: int = 0, autoreset: bool = True, sim: SimModel | None = None) -> None:
+        self.cfg = cfg = cfg or EnvConfig()
+        self.sim = sim or build_model(cfg.body, cfg.exo, timestep_s=cfg.timestep_s)
+        if abs(self.sim.model.opt.timestep - cfg.timestep_s) > 1e-12:
+            raise ValueError(f"sim timestep {self.sim.model.opt.timestep} differs from the env's {cfg.timestep_s}")
+        self.num_envs = num_envs
+        self.autoreset = autoreset
+        ix = self.sim.index
+        self.index = ix
+        self.cols = SensorColumns.from_index(ix)
+        self.physics = BatchPhysics(
+            [copy.copy(self.sim.model) for _ in range(num_envs)], cfg.substeps, backend=backend, nthread=nthread
+        )
+        self._g = float(np.linalg.norm(self.sim.model.opt.gravity))
+        self.body_weight_n = self.sim.total_mass_kg * self._g
+        k = cfg.action.synergies_per_leg
+        self.synergy = synergy_matrix(ix.muscles, k)  # (n_muscles, 2k)
+        self.obs_layout = observation_layout(ix)
+        self.act_layout = action_layout(ix, k, cfg.action.residual)
+        self._obs_mirror = self.obs_layout.mirror_map()
+        self._act_mirror = self.act_layout.mirror_map()
+        sl = self.act_layout.slices()
+        self._a_syn, self._a_exo = sl["synergy"], sl["exo"]
+        self._a_res = sl.get("residual")
+        low = np.concatenate([np.zeros(2 * k), -np.ones(self.act_layout.size - 2 * k)]).astype(np.float32)
+        self.single_action_space: gym.spaces.Box = gym.spaces.Box(low, np.ones_like(low), dtype=np.float32)
+        self.single_observation_space: gym.spaces.Box = gym.spaces.Box(-np.inf, np.inf, (self.obs_layout.size,), np.float32)
+        self.action_space = gym.vector.utils.batch_space(self.single_action_space, num_envs)
+        self.observation_space = gym.vector.utils.batch_space(self.single_observation_space, num_envs)
+        self._low = low.astype(float)
+        self._exo_gain = 0.0 if cfg.exo_mode == "no_exo" else cfg.exo.torque_limit_nm
+        self._dev_cols = device_columns(ix)
+        self.device = DeviceSensors(cfg.sensors, num_envs, cfg.policy_hz)
+        n, nm = num_envs, len(ix.muscles)
+        self.target_speed = np.zeros(n)
+        self.slope_rad = np.zeros(n)
+        self.steps = np.zeros(n, dtype=int)
+        self.time_s = np.zeros(n)
+        self.excitation = np.zeros((n, nm))
+        self.exo_torque_cmd = np.zeros((n, 2))
+        self.prev_exo_torque = np.zeros((n, 2))
+        self.phase = np.zeros(n)
+        self._last_hs = np.full(n, np.nan)
+        self._stride_s = np.full(n, 1.1)
+        self._contact_r = np.zeros(n, dtype=bool)
+        self._ctrl = np.zeros((n, self.sim.model.nu))
+        self._rngs = [np.random.default_rng(i) for i in range(n)]
+        self._noise_rng = np.random.default_rng(n)
+
+    # ----------------------------------------------------------------- reset
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+        """Reset every env; a seed makes the whole batch's future reproducible."""
+        if seed is not None:
+            seqs = np.random.SeedSequence(seed).spawn(self.num_envs + 1)
+            self._rngs = [np.random.default_rng(s) for s in seqs[:-1]]
+            self._noise_rng = np.random.default_rng(seqs[-1])
+        for i in range(self.num_envs):
+            self._reset_env(i, options)
+        return self._observe().astype(np.float32), {"device": self._read_device()}
+
+    def _reset_env(self, i: int, options: dict[str, Any] | None = None) -> None:
+        cfg, rng = self.cfg, self._rngs[i]
+        options = options or {}
+        speed = options.get("speed_mps", rng.uniform(*cfg.conditions.speed_range_mps))
+        slope = np.deg2rad(options.get("slope_deg", rng.uniform(*cfg.conditions.slope_range_deg)))
+        model, data = self.physics.models[i], self.physics.datas[i]
+        # Uphill (+slope) in +x: gravity gets a backward component in the ground frame.
+        model.opt.gravity[:] = (-self._g * np.sin(slope), 0.0, -self._g * np.cos(slope))
+        mujoco.mj_resetData(model, data)
+        ix = self.index
+        data.qpos[ix.bio_qpos] += rng.uniform(-1.0, 1.0, len(ix.bio_qpos)) * cfg.init_joint_noise_rad
+        data.qvel[0] = cfg.init_speed_fraction * speed  # root's first dof is forward (+x) translation
+        mujoco.mj_forward(model, data)
+        self.physics.sync_from_data(i)
+        self.target_speed[i] = speed
+        self.slope_rad[i] = slope
+        self.steps[i] = 0
+        self.time_s[i] = 0.0
+        self.excitation[i] = 0.0
+        self.exo_torque_cmd[i] = 0.0
+        self.prev_exo_torque[i] = 0.0
+        self.phase[i] = 0.0
+        self._last_hs[i] = np.nan
+        self._stride_s[i] = 1.1
+        self._contact_r[i] = False
+        self.device.reset(i, self.physics.sensordata[i, self._dev_cols], rng)
+
+    # ------------------------------------------------------------------ step
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+        """Apply (N, A) actions for one policy period."""
+        a = np.clip(np.asarray(actions, dtype=float).reshape(self.num_envs, -1), self._low, 1.0)
+        if self.cfg.action.mirror:
+            perm, sign = self._act_mirror
+            a = np.where((self.phase >= 0.5)[:, None], a[:, perm] * sign, a)
+        exc = a[:, self._a_syn] @ self.synergy.T
+        if self._a_res is not None:
+            exc += self.cfg.action.residual_scale * a[:, self._a_res]
+        np.clip(exc, 0.0, 1.0, out=exc)
+        self.excitation[:] = exc
+        self.exo_torque_cmd[:] = a[:, self._a_exo] * self._exo_gain
+        self._ctrl[:, self.index.muscle_ctrl] = exc
+        self._ctrl[:, self.index.motor_ctrl] = self.exo_torque_cmd
+        self.physics.step(self._ctrl)
+        self.steps += 1
+        self.time_s += self.cfg.policy_dt_s
+
+        sens = self.physics.sensordata
+        c = self.cols
+        grf = -sens[:, c.grf]
+        self._update_phase(grf[:, 5] / self.body_weight_n)
+        exo_tau = sens[:, c.exo_torque]
+        com_h = sens[:, c.com_pos][:, 2] - sens[:, c.heel_z].min(axis=1)
+        finite = np.asarray(np.isfinite(self.physics.qvel).all(axis=1) & np.isfinite(sens).all(axis=1))
+        fell: np.ndarray = (com_h < self.cfg.fall_height_m) | ~finite
+        truncated: np.ndarray = (self.steps >= self.cfg.max_steps) & ~fell
+        ctx = StepContext(
+            com_vel_mps=sens[:, c.com_vel], target_speed_mps=self.target_speed, head_angvel_rps=sens[:, c.head_angvel],
+            activation=self.physics.act, exo_torque_nm=exo_tau, prev_exo_torque_nm=self.prev_exo_torque,
+            joint_limit_nm=sens[:, c.joint_limitfrc], body_weight_n=self.body_weight_n, fell=fell,
+        )
+        reward, terms = compute_reward(ctx, self.cfg.reward)
+        reward = np.nan_to_num(reward, nan=self.cfg.reward.fall_penalty)
+        self.prev_exo_torque[:] = exo_tau
+        obs = self._observe()
+        info: dict[str, Any] = {"terms": terms, "device": self._read_device()}
+        done: np.ndarray = fell | truncated
+        if self.autoreset and done.any():
+            info["final_obs"] = obs.astype(np.float32)
+            info["done"] = done
+            for i in np.flatnonzero(done):
+                if not finite[i]:
+                    logger.warning("env %d: non-finite physics state at step %d; reset", i, self.steps[i])
+                self._reset_env(int(i))
+            obs = self._observe()
+        return obs.astype(np.float32), reward.astype(np.float32), fell, truncated, info
+
+    def _update_phase(self, grf_r_per_bw: np.ndarray) -> None:
+        """Gait phase in [0, 1) from right heel strikes (vertical GRF crossing the threshold)."""
+        contact = grf_r_per_bw > self.cfg.heel_strike_threshold
+        strike = contact & ~self._contact_r
+        self._contact_r = contact
+        stride = self.time_s - self._last_hs
+        ok = strike & (stride > _STRIDE_S[0]) & (stride < _STRIDE_S[1])
+        self._stride_s = np.where(ok, stride, self._stride_s)
+        self._last_hs = np.where(strike, self.time_s, self._last_hs)
+        since = np.nan_to_num(self.time_s - self._last_hs, nan=0.0)
+        self.phase = np.clip(since / self._stride_s, 0.0, 0.999)
+
+    def _read_device(self) -> np.ndarray:
+        return self.device.read(self.physics.sensordata[:, self._dev_cols], self._noise_rng)
+
+    def _observe(self) -> np.ndarray:
+        p, c, sens = self.physics, self.cols, self.physics.sensordata
+        ix = self.index
+        f0 = ix.muscle_max_force_n
+        parts = [
+            sens[:, c.muscle_len], sens[:, c.muscle_vel], -sens[:, c.muscle_frc] / f0, p.act, self.excitation,
+            sens[:, c.head_quat], sens[:, c.head_angvel], sens[:, c.pelvis_quat], sens[:, c.pelvis_angvel],
+            sens[:, c.feet_rel], p.qpos[:, ix.bio_qpos], p.qvel[:, ix.bio_qvel],
+            -sens[:, c.grf] / self.body_weight_n, sens[:, c.exo_torque] / self.cfg.reward.torque_norm_nm,
+            sens[:, c.com_vel], self.target_speed[:, None], self.slope_rad[:, None],
+            (sens[:, c.com_pos][:, 2] - sens[:, c.heel_z].min(axis=1))[:, None], self.phase[:, None],
+        ]
+        obs = np.concatenate(parts, axis=1)
+        if self.cfg.action.mirror:
+            perm, sign = self._obs_mirror
+            obs = np.where((self.phase >= 0.5)[:, None], obs[:, perm] * sign, obs)
+        return obs
+
+    def gait_signals(self) -> dict[str, np.ndarray]:
+        """This step's inputs to :mod:`exo_sim.metrics`, (N, ...) each, SI units.
+
+        Joints (moment, omega) are hip flexion, knee, ankle of the left then the right leg;
+        ``moment_bio_nm`` is the actuator moment minus the exo motor's torque.
+        """
+        sens, c, ix = self.physics.sensordata, self.cols, self.index
+        total = sens[:, c.joint_actfrc]
+        exo = np.zeros_like(total)
+        exo[:, [0, 3]] = sens[:, c.exo_torque]  # MOMENT_JOINTS order: hip, knee, ankle per side
+        dofs = [self.sim.model.jnt_dofadr[self.sim.model.joint(j).id] for j in ix.moment_joints]
+        return {
+            "activation": self.physics.act.copy(),
+            "moment_bio_nm": total - exo,
+            "omega_rps": self.physics.qvel[:, dofs],
+            "grf_z_n": -sens[:, c.grf][:, [2, 5]],
+            "exo_torque_nm": sens[:, c.exo_torque].copy(),
+        }
+
+    def close(self, **kwargs: Any) -> None:
+        """Stop the physics threads."""
+        self.physics.close()

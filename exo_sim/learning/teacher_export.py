@@ -1,0 +1,84 @@
+"""Teacher actors as self-describing ONNX files, so the sim bridge needs no torch.
+
+File contract: input ``obs`` float32 [batch, obs_dim] (the env's privileged observation,
+un-normalised: any normaliser is inside the graph), output ``action`` float32
+[batch, act_dim] (the env's action, deterministic mean). Metadata ``hip_exo.teacher`` holds
+JSON with the EnvConfig the teacher was trained on, the layout sizes, the curriculum stage and
+its provenance (command, commit).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+
+from exo_interfaces.params import from_mapping, to_mapping
+from exo_sim.env.config import EnvConfig
+from exo_sim.learning.export import git_commit
+
+TEACHER_KEY = "hip_exo.teacher"
+OBS_NAME, ACTION_NAME = "obs", "action"
+
+
+@dataclass(frozen=True)
+class TeacherInfo:
+    env: EnvConfig
+    obs_dim: int
+    act_dim: int
+    stage: str
+    training_command: str
+    training_commit: str
+
+
+def export_teacher(actor: torch.nn.Module, path: str | Path, env_cfg: EnvConfig, obs_dim: int, act_dim: int, *,
+                   stage: str, training_command: str = "") -> None:
+    """Write ``actor`` (obs -> action, normaliser included) with its TeacherInfo."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            actor.eval(), (torch.zeros(1, obs_dim),), str(path), input_names=[OBS_NAME], output_names=[ACTION_NAME],
+            dynamic_axes={OBS_NAME: {0: "batch"}, ACTION_NAME: {0: "batch"}}, opset_version=17, dynamo=False,
+        )
+    proto = onnx.load(str(path))
+    entry = proto.metadata_props.add()
+    entry.key = TEACHER_KEY
+    entry.value = json.dumps({
+        "env": to_mapping(env_cfg), "obs_dim": obs_dim, "act_dim": act_dim, "stage": stage,
+        "training_command": training_command, "training_commit": git_commit(),
+    })
+    onnx.save(proto, str(path))
+
+
+class TeacherRunner:
+    """ONNX Runtime inference of an exported teacher."""
+
+    def __init__(self, path: str | Path, *, threads: int = 1):
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"teacher policy file not found: {path}")
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+        meta = self.session.get_modelmeta().custom_metadata_map
+        if TEACHER_KEY not in meta:
+            raise ValueError(f"{path} has no '{TEACHER_KEY}' metadata; export it with export_teacher()")
+        raw: dict[str, Any] = json.loads(meta[TEACHER_KEY])
+        self.info = TeacherInfo(
+            env=from_mapping(EnvConfig, raw["env"], source=f"{path}: teacher env"),
+            obs_dim=int(raw["obs_dim"]), act_dim=int(raw["act_dim"]), stage=str(raw["stage"]),
+            training_command=str(raw.get("training_command", "")), training_commit=str(raw.get("training_commit", "")),
+        )
+
+    def __call__(self, obs: np.ndarray) -> np.ndarray:
+        (out,) = self.session.run([ACTION_NAME], {OBS_NAME: np.asarray(obs, dtype=np.float32).reshape(-1, self.info.obs_dim)})
+        return np.asarray(out, dtype=np.float64)

@@ -1,0 +1,71 @@
+"""Configuration of the simulated body and of the exo worn on it (SI units throughout)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from exo_interfaces.params import param
+from exo_sim.models.validation import check_fields
+
+BodyName = Literal["myolegs26", "myolegs", "myolegs26_sagittal", "myolegs_sagittal"]
+
+#: AK80-9 rated peak torque; no config may ask the simulated motor for more.
+AK80_9_PEAK_TORQUE_NM = 18.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class BodyConfig:
+    """Which musculoskeletal body to build and how its contacts and solver are set up."""
+
+    name: BodyName = param(
+        "myolegs26",
+        "Body: 'myolegs26' (26 muscles, 3D, default), 'myolegs' (80 muscles, 3D), or a "
+        "'*_sagittal' variant (root = forward slide, vertical slide, pitch hinge; hip "
+        "adduction/rotation and subtalar joints removed).",
+    )
+    body_mass_kg: float | None = param(
+        None, "Scale segment masses and inertias to this total body mass (exo excluded); null keeps myo-sim's.", ge=30.0, le=150.0
+    )
+    feet: Literal["primitive", "mesh"] = param(
+        "primitive",
+        "Foot contact geometry: 'primitive' (myolegs' foot capsules on both bodies, all other body "
+        "collisions off; fast) or 'mesh' (myo-sim's original collision setup).",
+    )
+    foot_collision: bool = param(True, "With primitive feet: left-right foot capsule pairs so the feet cannot pass through each other.")
+    solver_iterations: int = param(20, "Constraint solver iteration cap (myo-sim: 100).", ge=1, le=1000)
+    ls_iterations: int = param(10, "Solver line-search iteration cap (myo-sim: 50).", ge=1, le=1000)
+    floor_friction: float = param(1.0, "Sliding friction coefficient of the ground.", gt=0.0, le=3.0)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+    @property
+    def base(self) -> Literal["myolegs26", "myolegs"]:
+        """The myo-sim model the body is built from."""
+        return "myolegs26" if self.name.startswith("myolegs26") else "myolegs"
+
+    @property
+    def sagittal(self) -> bool:
+        """True for the plane-locked variants."""
+        return self.name.endswith("_sagittal")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExoConfig:
+    """The hip exo: pelvis belt, two hip motors (AK80-9) and two thigh cuffs."""
+
+    belt_mass_kg: float = param(1.5, "Pelvis belt with battery and computer, centred behind the sacrum.", ge=0.0, le=10.0)
+    motor_mass_kg: float = param(0.5, "Each motor housing, at the lateral side of its hip joint (on the pelvis).", ge=0.0, le=3.0)
+    cuff_mass_kg: float = param(0.3, "Each thigh cuff with its strut, centred 0.2 m below the hip on the thigh.", ge=0.0, le=3.0)
+    torque_limit_nm: float = param(
+        15.0, "Motor torque limit (actuator ctrlrange and forcerange), Nm.", gt=0.0, le=AK80_9_PEAK_TORQUE_NM
+    )
+    rotor_inertia_kgm2: float = param(
+        4.9e-3, "Rotor inertia reflected through the gearbox (AK80-9: 6.07e-5 kg m^2 x 9^2), added as joint armature.", ge=0.0, le=0.1
+    )
+    friction_nm: float = param(0.1, "Coulomb friction of the backdriven drive (joint frictionloss), Nm.", ge=0.0, le=5.0)
+    thigh_imu_offset_m: float = param(0.2, "Distance of each thigh IMU below the hip joint along the femur, m.", ge=0.05, le=0.4)
+
+    def __post_init__(self) -> None:
+        check_fields(self)

@@ -1,0 +1,137 @@
+"""The walking env: API, layout, masking, determinism, batched == single."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exo_sim.env import EnvConfig, WalkEnv, WalkVecEnv
+from exo_sim.env.synergy import MODULES, synergy_matrix
+from exo_sim.models import BodyConfig, SimModel, build_model
+
+SAG = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"))
+
+
+@pytest.fixture(scope="module")
+def sag_sim() -> SimModel:
+    return build_model(SAG.body, SAG.exo, timestep_s=SAG.timestep_s)
+
+
+def _rollout(env: WalkEnv, seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    obs, _ = env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    out, rews = [obs], []
+    for _ in range(n):
+        a = rng.uniform(env.vec.single_action_space.low, env.vec.single_action_space.high)
+        obs, r, term, trunc, _ = env.step(a)
+        out.append(obs)
+        rews.append(r)
+        if term or trunc:
+            break
+    return np.array(out), np.array(rews)
+
+
+def test_spaces_and_step(sag_sim: SimModel) -> None:
+    env = WalkEnv(SAG, sim=sag_sim)
+    obs, info = env.reset(seed=0)
+    assert obs.shape == env.observation_space.shape and obs.dtype == np.float32
+    assert env.action_space.low.shape == (2 * 5 + 26 + 2,)
+    assert info["device"].shape == (22,)
+    obs, r, term, trunc, info = env.step(env.action_space.sample())
+    assert np.isfinite(obs).all() and np.isfinite(r)
+    assert set(info["terms"]) == {"tracking", "joint_limit", "effort", "exo_effort", "exo_smoothness", "fall"}
+
+
+def test_same_seed_same_rollout(sag_sim: SimModel) -> None:
+    env = WalkEnv(SAG, sim=sag_sim)
+    o1, r1 = _rollout(env, 7, 30)
+    o2, r2 = _rollout(env, 7, 30)
+    np.testing.assert_array_equal(o1, o2)
+    np.testing.assert_array_equal(r1, r2)
+    o3, _ = _rollout(env, 8, 3)
+    assert not np.array_equal(o1[0], o3[0])
+
+
+def test_no_exo_mode_keeps_mass_but_zero_torque(sag_sim: SimModel) -> None:
+    cfg = EnvConfig(body=SAG.body, exo_mode="no_exo")
+    env = WalkVecEnv(cfg, 2, nthread=1, sim=sag_sim)
+    env.reset(seed=1)
+    a = np.ones((2, env.single_action_space.low.size))
+    env.step(a)
+    exo = env.obs_layout.slices()["exo_torque_norm"]
+    obs, *_ = env.step(a)
+    np.testing.assert_array_equal(obs[:, exo], 0.0)
+    assert env.sim.total_mass_kg == pytest.approx(sag_sim.total_mass_kg)
+
+
+def test_full_exo_action_gives_torque_limit(sag_sim: SimModel) -> None:
+    env = WalkVecEnv(SAG, 1, nthread=1, sim=sag_sim)
+    env.reset(seed=1)
+    a = np.zeros((1, env.single_action_space.low.size))
+    a[0, -2:] = (1.0, -0.5)
+    env.step(a)
+    np.testing.assert_allclose(env.physics.sensordata[0, env.cols.exo_torque], (15.0, -7.5))
+
+
+def test_batched_threads_match_single_env(sag_sim: SimModel) -> None:
+    vec = WalkVecEnv(SAG, 3, nthread=2, autoreset=False, sim=sag_sim)
+    one = WalkVecEnv(SAG, 3, nthread=1, autoreset=False, sim=sag_sim)
+    o1, _ = vec.reset(seed=4)
+    o2, _ = one.reset(seed=4)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        a = rng.uniform(vec.single_action_space.low, vec.single_action_space.high, (3, vec.single_action_space.low.size))
+        o1, *_ = vec.step(a)
+        o2, *_ = one.step(a)
+    np.testing.assert_array_equal(o1, o2)
+    vec.close()
+
+
+def test_rollout_backend_is_deterministic(sag_sim: SimModel) -> None:
+    outs = []
+    for _ in range(2):
+        env = WalkVecEnv(SAG, 3, backend="rollout", nthread=2, autoreset=False, sim=sag_sim)
+        env.reset(seed=5)
+        a = np.full((3, env.single_action_space.low.size), 0.2)
+        for _ in range(4):
+            obs, *_ = env.step(a)
+        outs.append(obs)
+        env.close()
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+def test_mirroring_swaps_sides_and_is_an_involution(sag_sim: SimModel) -> None:
+    env = WalkVecEnv(SAG, 1, nthread=1, sim=sag_sim)
+    perm, sign = env._obs_mirror
+    x = np.random.default_rng(0).normal(size=len(perm))
+    np.testing.assert_allclose((x[perm] * sign)[perm] * sign, x)
+    ap, _ = env._act_mirror
+    k = 5
+    np.testing.assert_array_equal(ap[:k], np.arange(k, 2 * k))
+    np.testing.assert_array_equal(ap[-2:], [ap.size - 1, ap.size - 2])
+
+
+@pytest.mark.parametrize("k", sorted(MODULES))
+def test_synergy_matrix_is_nonnegative_and_covers_every_muscle(sag_sim: SimModel, k: int) -> None:
+    w = synergy_matrix(sag_sim.index.muscles, k)
+    assert w.shape == (26, 2 * k) and (w >= 0).all()
+    assert (w.sum(axis=1) > 0).all()
+    left = [i for i, m in enumerate(sag_sim.index.muscles) if m.endswith("_l")]
+    assert (w[left, k:] == 0).all()  # a left muscle is driven only by left modules
+
+
+def test_fall_terminates_with_penalty(sag_sim: SimModel) -> None:
+    env = WalkEnv(SAG, sim=sag_sim)
+    env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0})
+    for _ in range(200):  # no muscle activity: the body collapses
+        _, r, term, trunc, info = env.step(np.zeros(env.action_space.low.shape))
+        if term:
+            break
+    assert term and info["terms"]["fall"] == -250.0
+
+
+def test_config_rejects_bad_values() -> None:
+    with pytest.raises(ValueError, match="substeps"):
+        EnvConfig(substeps=0)
+    with pytest.raises(ValueError, match="speed_range_mps"):
+        EnvConfig().conditions.__class__(speed_range_mps=(1.5, 0.7))

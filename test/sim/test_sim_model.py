@@ -1,0 +1,103 @@
+"""The body wearing the exo: size, exo dynamics and sensors against first principles."""
+
+from __future__ import annotations
+
+import mujoco
+import numpy as np
+import pytest
+
+from exo_sim.models import BodyConfig, ExoConfig, SimModel, build_model, standing_height_m
+from exo_sim.models.exo import MOTORS
+
+
+@pytest.fixture(scope="module")
+def sim() -> SimModel:
+    return build_model(BodyConfig(), ExoConfig())
+
+
+def test_mass_and_height_of_an_adult_with_exo(sim: SimModel) -> None:
+    exo = ExoConfig()
+    exo_kg = exo.belt_mass_kg + 2 * exo.motor_mass_kg + 2 * exo.cuff_mass_kg
+    assert 70.0 < sim.total_mass_kg - exo_kg < 82.0
+    assert sim.total_mass_kg - exo_kg == pytest.approx(78.09, abs=0.01)  # myolegs26 as shipped
+    assert 1.6 < standing_height_m(sim.model) < 1.85
+
+
+def test_body_mass_option_scales_the_body_not_the_exo() -> None:
+    sim = build_model(BodyConfig(body_mass_kg=75.0, name="myolegs26_sagittal"), ExoConfig())
+    assert sim.total_mass_kg == pytest.approx(75.0 + 1.5 + 2 * 0.5 + 2 * 0.3, abs=1e-6)
+
+
+def test_torque_limit_above_ak80_9_rating_is_rejected() -> None:
+    with pytest.raises(ValueError, match="torque_limit_nm.*18"):
+        ExoConfig(torque_limit_nm=18.5)
+    with pytest.raises(ValueError, match="name"):
+        BodyConfig(name="myolegs27")  # type: ignore[arg-type]
+
+
+def test_motor_is_a_gear_1_torque_source_with_limits(sim: SimModel) -> None:
+    m = sim.model
+    for name in MOTORS:
+        a = m.actuator(name)
+        assert a.gear[0] == 1.0 and tuple(a.ctrlrange) == (-15.0, 15.0)
+
+
+@pytest.mark.parametrize("side", ["l", "r"])
+def test_positive_exo_torque_accelerates_hip_into_flexion(sim: SimModel, side: str) -> None:
+    m, d = sim.model, mujoco.MjData(sim.model)
+    m.opt.gravity[:] = 0.0  # isolate the motor's effect
+    try:
+        dof = m.jnt_dofadr[m.joint(f"hip_flexion_{side}").id]
+        d.ctrl[m.actuator(f"exo_hip_{side}").id] = 10.0
+        mujoco.mj_forward(m, d)
+        assert d.qacc[dof] > 0.0
+        # Flexion moves the knee forward (+x): thigh swings ahead.
+        d.qpos[m.jnt_qposadr[m.joint(f"hip_flexion_{side}").id]] = 0.3
+        mujoco.mj_kinematics(m, d)
+        assert d.xpos[m.body(f"tibia_{side}").id][0] > d.xpos[m.body(f"femur_{side}").id][0] + 0.05
+    finally:
+        m.opt.gravity[:] = (0.0, 0.0, -9.81)
+
+
+def test_thigh_gyro_is_thigh_angular_velocity_in_sensor_frame(sim: SimModel) -> None:
+    m, d = sim.model, mujoco.MjData(sim.model)
+    rng = np.random.default_rng(3)
+    d.qvel[:] = rng.normal(0.0, 1.0, m.nv)
+    mujoco.mj_forward(m, d)
+    for side in ("l", "r"):
+        vel = np.zeros(6)
+        mujoco.mj_objectVelocity(m, d, mujoco.mjtObj.mjOBJ_BODY, m.body(f"femur_{side}").id, vel, 0)
+        site = m.site(f"imu_thigh_{side}").id
+        expected = d.site_xmat[site].reshape(3, 3).T @ vel[:3]
+        gyro = d.sensordata[sim.index.sensor(f"imu_thigh_{side}_gyro")]
+        np.testing.assert_allclose(gyro, expected, atol=1e-10)
+
+
+def test_imu_frames_are_x_forward_y_left_z_up_when_standing(sim: SimModel) -> None:
+    d = mujoco.MjData(sim.model)
+    mujoco.mj_kinematics(sim.model, d)
+    for site in ("imu_pelvis", "imu_thigh_l", "imu_thigh_r"):
+        np.testing.assert_allclose(d.site_xmat[sim.model.site(site).id].reshape(3, 3), np.eye(3), atol=5e-3)
+    assert d.site_xpos[sim.model.site("imu_thigh_l").id][1] > 0.1 > -0.1 > d.site_xpos[sim.model.site("imu_thigh_r").id][1]
+
+
+@pytest.mark.parametrize("slope_deg", [-10.0, 0.0, 6.0])
+def test_pelvis_accelerometer_at_rest_reads_gravity_tilted_by_slope(sim: SimModel, slope_deg: float) -> None:
+    m, d = sim.model, mujoco.MjData(sim.model)
+    g, th = 9.81, np.deg2rad(slope_deg)
+    m.opt.gravity[:] = (-g * np.sin(th), 0.0, -g * np.cos(th))
+    try:
+        mujoco.mj_forward(m, d)
+        d.qacc[:] = 0.0  # at rest: no acceleration, only the specific force against gravity
+        mujoco.mj_rnePostConstraint(m, d)
+        mujoco.mj_sensorAcc(m, d)
+        acc = d.sensordata[sim.index.sensor("imu_pelvis_acc")]
+        np.testing.assert_allclose(acc, (g * np.sin(th), 0.0, g * np.cos(th)), atol=0.05)
+    finally:
+        m.opt.gravity[:] = (0.0, 0.0, -g)
+
+
+def test_sagittal_variant_has_planar_root_and_no_out_of_plane_joints() -> None:
+    sim = build_model(BodyConfig(name="myolegs26_sagittal"))
+    assert sim.index.root_joints == ("root_x", "root_z", "root_pitch")
+    assert not any("adduction" in j or "rotation" in j for j in sim.index.bio_joints)
