@@ -73,6 +73,29 @@ def _check_range(f: dataclasses.Field[Any], value: float, where: str) -> None:
         raise ConfigError(f"{where}: value {value!r} is out of range; allowed {describe_range(f)}")
 
 
+def check_fields(obj: Any) -> None:
+    """Check a config instance's Literal choices and numeric ranges; call from ``__post_init__``.
+
+    The loader checks the same metadata for values read from a file; this makes a config built
+    directly in code just as strict. Raises ConfigError (a ValueError) naming class and field.
+    """
+    cls = type(obj)
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        where = f"{cls.__name__}.{f.name}"
+        tp = hints[f.name]
+        if typing.get_origin(tp) is Literal and value not in typing.get_args(tp):
+            allowed = ", ".join(repr(a) for a in typing.get_args(tp))
+            raise ConfigError(f"{where}: value {value!r} is not one of {allowed}")
+        if isinstance(value, (list, dict, set)):
+            raise ConfigError(f"{where}: mutable value {value!r}; use a tuple")
+        items = value if isinstance(value, tuple) else (value,)
+        for i, item in enumerate(items):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                _check_range(f, item, f"{where}[{i}]" if isinstance(value, tuple) else where)
+
+
 def _coerce(tp: Any, value: Any, where: str) -> Any:
     """Check ``value`` against the annotated type ``tp``; return it in the field's type."""
     origin = typing.get_origin(tp)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from exo_interfaces.params import param
+from exo_interfaces.params import check_fields, param
 from exo_sim.models.config import BodyConfig, ExoConfig
-from exo_sim.models.validation import check_fields
 
 
 def _check_interval(owner: object, name: str) -> None:

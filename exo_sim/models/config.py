@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from exo_interfaces.params import param
-from exo_sim.models.validation import check_fields
+from exo_interfaces.params import check_fields, param
 
 BodyName = Literal["myolegs26", "myolegs", "myolegs26_sagittal", "myolegs_sagittal"]
 
