@@ -1,0 +1,181 @@
+"""Distil the assisted teacher's exo torques into the IMU-only student (DAgger).
+
+Each iteration rolls out N envs at the student's rate (the bridge's stepping: the teacher's
+physics timestep, muscles from the teacher held for its 40 Hz period) with the exo torque taken
+from the teacher with probability beta_i = beta_decay**i and from the student otherwise, so the
+student is trained on the states its own torques lead to. Every sample is labelled with the
+teacher's torque for the current state. The student sees only the device's thigh gyros, with the
+env's noise, bias and latency, and a per-episode IMU mounting rotation about the thigh axis
+(placement randomisation). Loss: mean squared torque error / torque_limit^2.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from exo_interfaces.contract import SAGITTAL_GYRO_SIGN
+from exo_interfaces.params import check_fields, param
+from exo_sim.bridge.sim_bridge_node import bridge_env_config
+from exo_sim.env.config import EnvConfig
+from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.student import StudentConfig, StudentTCN
+
+log = logging.getLogger(__name__)
+
+#: Device read-out columns (exo_sim.env.device_sensors.NAMES): thigh gyro x and y, left / right.
+_GYRO_X = np.array([6, 12])
+_GYRO_Y = np.array([7, 13])
+
+Teacher = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistillConfig:
+    """DAgger distillation settings."""
+
+    student: StudentConfig = param(StudentConfig(rate_hz=160.0, history=96), "Student architecture and rate.")
+    num_envs: int = param(8, "Parallel envs.", ge=1, le=256)
+    iterations: int = param(12, "DAgger iterations.", ge=1, le=1000)
+    steps_per_iteration: int = param(640, "Student-rate env steps per env per iteration.", ge=10)
+    beta_decay: float = param(0.5, "Teacher-torque probability at iteration i is beta_decay**i.", ge=0.0, le=1.0)
+    epochs: int = param(4, "Passes over the aggregated data per iteration.", ge=1, le=100)
+    batch_size: int = param(512, "Minibatch size.", ge=8)
+    learning_rate: float = param(1e-3, "Adam learning rate.", gt=0.0, le=1.0)
+    max_samples: int = param(400_000, "Aggregated dataset cap (oldest dropped).", ge=1000)
+    placement_sd_deg: float = param(5.0, "Per-episode IMU rotation about the thigh axis, sd (deg).", ge=0.0, le=45.0)
+    seed: int = param(0, "Seed of envs, sampling and initial weights.", ge=0)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+class GyroHistory:
+    """Per-env [2, H] window of flexion-positive thigh rates as the student would see them."""
+
+    def __init__(self, num_envs: int, history: int, placement_sd_rad: float, rng: np.random.Generator):
+        self.window = np.zeros((num_envs, 2, history), dtype=np.float32)
+        self.rng = rng
+        self.sd = placement_sd_rad
+        self.mount = np.zeros((num_envs, 2))
+
+    def reset(self, idx: np.ndarray) -> None:
+        self.window[idx] = 0.0
+        self.mount[idx] = self.rng.normal(0.0, self.sd, (len(idx), 2))
+
+    def push(self, device: np.ndarray) -> np.ndarray:
+        # A cuff rotated by a about the thigh's long axis sees cos(a) w_y + sin(a) w_x on its y axis.
+        rate = SAGITTAL_GYRO_SIGN * (np.cos(self.mount) * device[:, _GYRO_Y] + np.sin(self.mount) * device[:, _GYRO_X])
+        self.window[:, :, :-1] = self.window[:, :, 1:]
+        self.window[:, :, -1] = rate
+        return self.window
+
+
+class Distiller:
+    """Runs DAgger for one teacher; ``student`` is trained in place."""
+
+    def __init__(self, teacher: Teacher, teacher_env: EnvConfig, cfg: DistillConfig):
+        self.cfg = cfg
+        self.teacher = teacher
+        env_cfg, self.decimation = bridge_env_config(teacher_env, cfg.student.rate_hz)
+        self.env = WalkVecEnv(env_cfg, cfg.num_envs, nthread=1, autoreset=True)
+        self.limit = env_cfg.exo.torque_limit_nm
+        self.mass_kg = self.env.sim.total_mass_kg
+        self.a_exo = self.env._a_exo
+        self.mirror = env_cfg.action.mirror
+        self.rng = np.random.default_rng(cfg.seed)
+        torch.manual_seed(cfg.seed)
+        self.student = StudentTCN(cfg.student)
+        self.optim = torch.optim.Adam(self.student.parameters(), lr=cfg.learning_rate)
+        self.inputs = np.zeros((0, 2, cfg.student.history), dtype=np.float32)
+        self.labels = np.zeros((0, 2), dtype=np.float32)
+        self.history: list[dict[str, float]] = []
+
+    def _student_torque(self, window: np.ndarray) -> np.ndarray:
+        self.student.eval()
+        with torch.no_grad():
+            return self.student(torch.as_tensor(window)).numpy().astype(np.float64)
+
+    def rollout(self, beta: float, steps: int, *, seed: int, options: dict[str, float] | None = None
+                ) -> dict[str, np.ndarray]:
+        """Roll out with mixing probability ``beta``; returns windows, teacher/student torques, falls."""
+        env, n = self.env, self.cfg.num_envs
+        obs, info = env.reset(seed=seed, options=options)
+        gyro = GyroHistory(n, self.cfg.student.history, np.deg2rad(self.cfg.placement_sd_deg), self.rng)
+        gyro.reset(np.arange(n))
+        window = gyro.push(info["device"])
+        muscles = self.teacher(obs)
+        windows, teacher_nm, student_nm = [], [], []
+        falls = 0
+        for step in range(steps):
+            teacher_action = self.teacher(obs)
+            if step % self.decimation == 0:
+                muscles = teacher_action
+            mirrored = self.mirror & (env.phase >= 0.5)
+            # Teacher exo output is in the (possibly mirrored) action frame; bring it to left/right.
+            label = np.where(mirrored[:, None], teacher_action[:, self.a_exo][:, ::-1], teacher_action[:, self.a_exo])
+            label = np.clip(label, -1.0, 1.0) * self.limit
+            student = self._student_torque(window)
+            use_teacher = self.rng.random(n) < beta
+            applied = np.where(use_teacher[:, None], label, student)
+            action = muscles.copy()
+            action[:, self.a_exo] = np.where(mirrored[:, None], applied[:, ::-1], applied) / self.limit
+            windows.append(window.copy())
+            teacher_nm.append(label)
+            student_nm.append(student)
+            obs, _r, fell, _t, info = env.step(action)
+            window = gyro.push(info["device"])
+            done = info.get("done", np.zeros(n, dtype=bool))
+            if done.any():
+                falls += int(fell.sum())
+                gyro.reset(np.flatnonzero(done))
+                window = gyro.window
+                muscles[done] = self.teacher(obs[done])
+        return {
+            "windows": np.concatenate(windows), "teacher_nm": np.concatenate(teacher_nm),
+            "student_nm": np.concatenate(student_nm), "falls": np.array(falls),
+        }
+
+    def fit(self) -> None:
+        cfg = self.cfg
+        self.student.train()
+        x_all = torch.as_tensor(self.inputs)
+        y_all = torch.as_tensor(self.labels)
+        g = torch.Generator().manual_seed(int(self.rng.integers(2**31)))
+        for _ in range(cfg.epochs):
+            order = torch.randperm(len(x_all), generator=g)
+            for start in range(0, len(order), cfg.batch_size):
+                idx = order[start:start + cfg.batch_size]
+                loss = ((self.student(x_all[idx]) - y_all[idx]) / self.limit).pow(2).mean()
+                self.optim.zero_grad()
+                loss.backward()
+                self.optim.step()
+
+    def run(self) -> list[dict[str, float]]:
+        cfg = self.cfg
+        for it in range(cfg.iterations):
+            beta = cfg.beta_decay**it
+            data = self.rollout(beta, cfg.steps_per_iteration, seed=cfg.seed * 1000 + it)
+            self.inputs = np.concatenate([self.inputs, data["windows"]])[-cfg.max_samples:]
+            self.labels = np.concatenate([self.labels, data["teacher_nm"].astype(np.float32)])[-cfg.max_samples:]
+            self.fit()
+            stats = {"iteration": it, "beta": beta, "samples": len(self.inputs), "falls": float(data["falls"]),
+                     **agreement(data["student_nm"], data["teacher_nm"], self.mass_kg)}
+            self.history.append(stats)
+            log.info("DAgger %d: beta %.2f, %d samples, r %.3f, RMSE %.4f Nm/kg, falls %d", it, beta,
+                     stats["samples"], stats["pearson_r"], stats["rmse_nm_per_kg"], stats["falls"])
+        return self.history
+
+
+def agreement(student_nm: np.ndarray, teacher_nm: np.ndarray, mass_kg: float) -> dict[str, float]:
+    """Pearson r (both sides pooled) and RMSE (Nm/kg) between student and teacher torques."""
+    s, t = np.asarray(student_nm).ravel(), np.asarray(teacher_nm).ravel()
+    if s.std() < 1e-12 or t.std() < 1e-12:
+        r = float("nan")
+    else:
+        r = float(np.corrcoef(s, t)[0, 1])
+    return {"pearson_r": r, "rmse_nm_per_kg": float(np.sqrt(np.mean((s - t) ** 2)) / mass_kg)}
