@@ -1,0 +1,190 @@
+"""Assisted vs no-exo comparison over the speed x slope grid (CSV, PNG figures, markdown).
+
+For each condition and seed, the stage-1 (no-exo) and stage-2 (assisted) teachers walk for
+``duration_s``; strides are segmented at left heel strikes (exo_sim.metrics), the first
+``skip_strides`` are dropped as transient, and per stride we compute mean muscle activation and
+mean positive biological joint power (hip, knee, ankle, total, W/kg). The change is
+(assisted - no_exo) / no_exo in percent, on the means over strides and seeds; spread is the sd
+across strides. The assistance profile is the assisted exo torque per body mass (Nm/kg) over the
+stride, mean +/- sd, with its peak extension and flexion magnitudes and their timing (% stride).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from exo_interfaces.params import check_fields, param
+from exo_sim import metrics
+from exo_sim.env.config import EnvConfig
+from exo_sim.env.walk import WalkVecEnv
+
+log = logging.getLogger(__name__)
+
+Policy = Callable[[np.ndarray], np.ndarray]
+JOINT_GROUPS = {"hip": [0, 3], "knee": [1, 4], "ankle": [2, 5]}  # gait_signals' joint order
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompareConfig:
+    speeds_mps: tuple[float, ...] = param((0.8, 1.0, 1.2, 1.4, 1.6), "Speeds of the grid (m/s).", ge=0.6, le=1.8)
+    slopes_deg: tuple[float, ...] = param((-10.0, -5.0, 0.0, 5.0, 10.0), "Slopes of the grid (deg).", ge=-10.0, le=10.0)
+    seeds: tuple[int, ...] = param((0, 1), "Episode seeds per condition.", ge=0)
+    duration_s: float = param(20.0, "Walking time per episode (s).", gt=0.0, le=600.0)
+    skip_strides: int = param(2, "Initial strides dropped as transient.", ge=0)
+    grf_threshold_bw: float = param(0.05, "Vertical GRF / body weight marking contact.", gt=0.0, le=1.0)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+@dataclass
+class Walk:
+    """Signals of one episode at the policy rate, and whether it fell."""
+
+    fell: bool
+    dt_s: float
+    signals: dict[str, np.ndarray]  # (T, ...) each
+
+
+def walk(policy: Policy, env_cfg: EnvConfig, speed: float, slope: float, seed: int, duration_s: float) -> Walk:
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    try:
+        obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope})
+        rows: list[dict[str, np.ndarray]] = []
+        fell = False
+        for _ in range(int(round(duration_s * env_cfg.policy_hz))):
+            obs, _r, term, trunc, _info = env.step(policy(obs))
+            rows.append({k: v[0] for k, v in env.gait_signals().items()})
+            if term[0] or trunc[0]:
+                fell = bool(term[0])
+                break
+        signals = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
+        return Walk(fell, env_cfg.policy_dt_s, signals)
+    finally:
+        env.close()
+
+
+def stride_outcomes(w: Walk, mass_kg: float, weight_n: float, cfg: CompareConfig) -> dict[str, np.ndarray]:
+    """Per-stride outcomes of one walk: activation, positive power per joint group, torque profile."""
+    hs, _ = metrics.gait_events(w.signals["grf_z_n"][:, 0], cfg.grf_threshold_bw * weight_n)
+    hs = hs[cfg.skip_strides:]
+    if len(hs) < 2:
+        return {}
+    moment, omega = w.signals["moment_bio_nm"], w.signals["omega_rps"]
+    power = np.maximum(moment * omega, 0.0) / mass_kg  # (T, 6) W/kg
+    out = {"activation": metrics.per_stride_mean(w.signals["activation"].mean(axis=1), hs)}
+    for name, cols in JOINT_GROUPS.items():
+        out[f"power_{name}"] = metrics.per_stride_mean(power[:, cols].sum(axis=1), hs)
+    out["power_total"] = metrics.per_stride_mean(power.sum(axis=1), hs)
+    out["torque_profile"] = metrics.stride_profiles(metrics.torque_per_kg(w.signals["exo_torque_nm"], mass_kg), hs)
+    return out
+
+
+def compare(no_exo: Policy, assisted: Policy, no_exo_env: EnvConfig, assisted_env: EnvConfig, cfg: CompareConfig,
+            mass_kg: float, weight_n: float) -> list[dict[str, Any]]:
+    rows = []
+    for speed in cfg.speeds_mps:
+        for slope in cfg.slopes_deg:
+            per: dict[str, dict[str, list[np.ndarray]]] = {"no_exo": {}, "assisted": {}}
+            falls = {"no_exo": 0, "assisted": 0}
+            for seed in cfg.seeds:
+                for name, policy, env_cfg in (("no_exo", no_exo, no_exo_env), ("assisted", assisted, assisted_env)):
+                    w = walk(policy, env_cfg, speed, slope, seed, cfg.duration_s)
+                    falls[name] += int(w.fell)
+                    for k, v in stride_outcomes(w, mass_kg, weight_n, cfg).items():
+                        per[name].setdefault(k, []).append(v)
+            rows.append(_condition_row(speed, slope, per, falls))
+            log.info("compare %.1f m/s %+.0f deg: %s", speed, slope,
+                     {k: rows[-1][k] for k in ("activation_change_pct", "power_total_change_pct")})
+    return rows
+
+
+def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.ndarray]]], falls: dict[str, int]
+                   ) -> dict[str, Any]:
+    row: dict[str, Any] = {"speed_mps": speed, "slope_deg": slope, "falls_no_exo": falls["no_exo"],
+                           "falls_assisted": falls["assisted"]}
+    for key in ("activation", "power_hip", "power_knee", "power_ankle", "power_total"):
+        a = np.concatenate(per["no_exo"].get(key, [np.zeros(0)]))
+        b = np.concatenate(per["assisted"].get(key, [np.zeros(0)]))
+        row[f"{key}_no_exo"] = float(a.mean()) if a.size else float("nan")
+        row[f"{key}_no_exo_sd"] = float(a.std()) if a.size else float("nan")
+        row[f"{key}_assisted"] = float(b.mean()) if b.size else float("nan")
+        row[f"{key}_assisted_sd"] = float(b.std()) if b.size else float("nan")
+        row[f"{key}_change_pct"] = 100.0 * (row[f"{key}_assisted"] - row[f"{key}_no_exo"]) / row[f"{key}_no_exo"] \
+            if a.size and b.size and row[f"{key}_no_exo"] else float("nan")
+        row[f"strides_{key}"] = int(min(a.size, b.size))
+    profiles = per["assisted"].get("torque_profile", [])
+    if profiles:
+        mean, sd = metrics.profile_mean_sd(np.concatenate(profiles))
+        row["profile_mean_nm_per_kg"], row["profile_sd_nm_per_kg"] = mean, sd  # (101, 2)
+        left = mean[:, 0]
+        row["peak_extension_nm_per_kg"] = float(-left.min())
+        row["peak_extension_pct_stride"] = float(np.argmin(left))
+        row["peak_flexion_nm_per_kg"] = float(left.max())
+        row["peak_flexion_pct_stride"] = float(np.argmax(left))
+    return row
+
+
+def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "") -> None:
+    """CSV of scalar columns, profile figure, trend figure, markdown report."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scalar_keys = [k for k in rows[0] if not isinstance(rows[0][k], np.ndarray)]
+    with open(out_dir / "comparison.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=scalar_keys, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    _figures(rows, out_dir)
+    lines = [header, "", "| speed (m/s) | slope (deg) | activation change (%) | hip | knee | ankle | total positive power change (%) "
+             "| peak ext / flex (Nm/kg) | timing (% stride) | falls no-exo / assisted |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['speed_mps']:.1f} | {r['slope_deg']:+.0f} | {r['activation_change_pct']:+.1f} | "
+            f"{r['power_hip_change_pct']:+.1f} | {r['power_knee_change_pct']:+.1f} | {r['power_ankle_change_pct']:+.1f} | "
+            f"{r['power_total_change_pct']:+.1f} | {r.get('peak_extension_nm_per_kg', float('nan')):.3f} / "
+            f"{r.get('peak_flexion_nm_per_kg', float('nan')):.3f} | {r.get('peak_extension_pct_stride', float('nan')):.0f} / "
+            f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['falls_no_exo']} / {r['falls_assisted']} |"
+        )
+    lines += ["", "![assistance profiles](profiles.png)", "", "![trend with speed](trend.png)", ""]
+    (out_dir / "report.md").write_text("\n".join(lines))
+
+
+def _figures(rows: Sequence[dict[str, Any]], out_dir: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    level = [r for r in rows if r["slope_deg"] == 0.0 and "profile_mean_nm_per_kg" in r] or \
+        [r for r in rows if "profile_mean_nm_per_kg" in r]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    phase = np.linspace(0, 100, metrics.PROFILE_POINTS)
+    for r in level:
+        mean, sd = r["profile_mean_nm_per_kg"][:, 0], r["profile_sd_nm_per_kg"][:, 0]
+        ax.plot(phase, mean, label=f"{r['speed_mps']:.1f} m/s, {r['slope_deg']:+.0f} deg")
+        ax.fill_between(phase, mean - sd, mean + sd, alpha=0.2)
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set(xlabel="left stride (% from heel strike)", ylabel="left hip exo torque (Nm/kg, flexion +)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out_dir / "profiles.png", dpi=120)
+    plt.close(fig)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    for slope in sorted({r["slope_deg"] for r in rows}):
+        rs = [r for r in rows if r["slope_deg"] == slope]
+        sp = [r["speed_mps"] for r in rs]
+        axes[0].plot(sp, [r["activation_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
+        axes[1].plot(sp, [r["power_total_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
+    axes[0].set(xlabel="speed (m/s)", ylabel="mean activation change (%)")
+    axes[1].set(xlabel="speed (m/s)", ylabel="mean positive joint power change (%)")
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out_dir / "trend.png", dpi=120)
+    plt.close(fig)
