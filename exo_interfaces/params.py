@@ -85,9 +85,12 @@ def check_fields(obj: Any) -> None:
         value = getattr(obj, f.name)
         where = f"{cls.__name__}.{f.name}"
         tp = hints[f.name]
-        if typing.get_origin(tp) is Literal and value not in typing.get_args(tp):
-            allowed = ", ".join(repr(a) for a in typing.get_args(tp))
-            raise ConfigError(f"{where}: value {value!r} is not one of {allowed}")
+        if typing.get_origin(tp) is Literal:
+            choices = typing.get_args(tp)
+            # Same type too: True == 1 and 1.0 == 1 must not pass for Literal[1, -1].
+            if not any(value == a and type(value) is type(a) for a in choices):
+                raise ConfigError(f"{where}: value {value!r} is not one of {', '.join(map(repr, choices))}")
+            continue
         if isinstance(value, (list, dict, set)):
             raise ConfigError(f"{where}: mutable value {value!r}; use a tuple")
         items = value if isinstance(value, tuple) else (value,)
@@ -101,7 +104,7 @@ def _coerce(tp: Any, value: Any, where: str) -> Any:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is Literal:
-        if value not in args:
+        if not any(value == a and type(value) is type(a) for a in args):
             allowed = ", ".join(repr(a) for a in args)
             raise ConfigError(f"{where}: value {value!r} is not one of {allowed}")
         return value

@@ -110,11 +110,11 @@ def _run_torque(motor: AKMotor, torque_nm: float, duration_s: float) -> None:
     ("overrides", "pattern"),
     [
         ({"torque_limit_nm": 20.0}, r"torque_limit_nm=20.0 exceeds the AK80-9.*<= 18"),
-        ({"can_id": 0}, r"can_id=0 is out of range; allowed: >= 1 and <= 255"),
-        ({"direction": 2}, r"direction=2 is not allowed; allowed values: 1, -1"),
-        ({"firmware": "v2"}, r"firmware='v2' is not allowed; allowed values: 'legacy', 'v3'"),
-        ({"model": "AK99-1"}, r"model='AK99-1' is not allowed"),
-        ({"reply_timeout_s": 0.0}, r"reply_timeout_s=0.0 is out of range"),
+        ({"can_id": 0}, r"AKMotorConfig.can_id: value 0 is out of range; allowed \[1, 255\]"),
+        ({"direction": 2}, r"direction: value 2 is not one of 1, -1"),
+        ({"firmware": "v2"}, r"firmware: value 'v2' is not one of 'legacy', 'v3'"),
+        ({"model": "AK99-1"}, r"model: value 'AK99-1' is not one of"),
+        ({"reply_timeout_s": 0.0}, r"reply_timeout_s: value 0.0 is out of range"),
     ],
 )
 def test_config_rejects_bad_values(overrides: dict[str, object], pattern: str) -> None:
@@ -223,6 +223,9 @@ def test_torque_clamped_to_limit(make_rig: Callable[..., Rig], caplog: pytest.Lo
         assert motor.command_torque(3.0) == 3.0
         motor.wait_for_reply()
         assert motor.clamp_count == 2
+        assert motor.diagnostics().level == 0
+        motor.command_torque(9.0)
+        assert motor.diagnostics().message == "torque clamped at 4.0 Nm"
     assert "clamped to 4.00 Nm" in caplog.text
 
 
@@ -329,6 +332,10 @@ def test_dropped_replies_time_out(make_rig: Callable[..., Rig]) -> None:
             motor.wait_for_reply()
         assert motor.replies_missed == 1
         assert motor.reply_age_s() >= 0.02
+        time.sleep(0.1)
+        report = motor.diagnostics()  # stale after 4 reply timeouts (0.08 s)
+        assert report.level == 3
+        assert report.message.startswith("no reply for")
         rig.emulator.faults[1].drop_probability = 0.0
 
 
@@ -354,6 +361,8 @@ def test_error_code_latches_fault_and_zeroes_command(make_rig: Callable[..., Rig
         motor.command_torque(3.0)
         motor.wait_for_reply()
         assert motor.fault == "motor error code 2 (over-current)"
+        report = motor.diagnostics()
+        assert (report.name, report.level, report.values["error_name"]) == ("left_hip", 2, "over-current")
         time.sleep(0.01)
         with rig.emulator.lock:
             assert abs(rig.emulator.motors[1].state.setpoint.torque_nm) < 0.005
@@ -390,6 +399,7 @@ def test_over_temperature_from_measured_limit(make_rig: Callable[..., Rig]) -> N
         motor.command_torque(1.0)
         assert motor.wait_for_reply().error_code == 0
         assert motor.fault == "temperature 70 C above limit 60 C"
+        assert motor.diagnostics().values["temperature_c"] == "70.0"
 
 
 def test_bad_length_replies_counted(make_rig: Callable[..., Rig]) -> None:
@@ -452,10 +462,14 @@ class _RefusingBus(can.BusABC):
 
 
 def test_failed_send_raises() -> None:
-    motor = AKMotor(AKMotorConfig(), _RefusingBus())
-    with pytest.raises(MotorSendError, match="pre-enable zero torque for motor 'motor'.*Transmit buffer full"):
-        motor.enable()
-    assert not motor.enabled
+    bus = _RefusingBus()
+    try:
+        motor = AKMotor(AKMotorConfig(), bus)
+        with pytest.raises(MotorSendError, match="pre-enable zero torque for motor 'motor'.*Transmit buffer full"):
+            motor.enable()
+        assert not motor.enabled
+    finally:
+        bus.shutdown()
 
 
 def test_closed_bus_raises() -> None:
@@ -480,10 +494,13 @@ def test_two_motors_share_a_bus_and_unknown_ids_are_flagged(make_rig: Callable[.
     with left, right:
         for _ in range(20):
             seen = (left.replies_received, right.replies_received)
+
+            def both_replied(seen: tuple[int, int] = seen) -> bool:
+                return left.replies_received > seen[0] and right.replies_received > seen[1]
+
             left.command_torque(1.0)
             right.command_torque(1.0)
-            assert router.wait_until(
-                lambda s=seen: left.replies_received > s[0] and right.replies_received > s[1], 0.5)
+            assert router.wait_until(both_replied, 0.5)
             time.sleep(0.002)
         assert left.state is not None
         assert right.state is not None

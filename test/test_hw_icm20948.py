@@ -174,9 +174,9 @@ def test_axis_remap_validation(spec: tuple[str, ...], pattern: str) -> None:
 
 
 def test_config_validation() -> None:
-    with pytest.raises(ValueError, match=r"gyro_range_dps=300 is not allowed; allowed values: 250, 500"):
+    with pytest.raises(ValueError, match=r"gyro_range_dps: value 300 is not one of 250, 500"):
         Icm20948Config(gyro_range_dps=300)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"mux_channel=8 is out of range; allowed: >= 0 and <= 7"):
+    with pytest.raises(ValueError, match=r"mux_channel: value 8 is out of range; allowed \[0, 7\]"):
         Icm20948Config(mux_channel=8)
     with pytest.raises(ValueError, match="needs a Tca9548a"):
         Icm20948(Icm20948Config(mux_channel=1), Icm20948Emulator())
@@ -223,8 +223,13 @@ def test_i2c_error_names_bus_channel_address() -> None:
     with pytest.raises(ImuBusError, match=r"bus 7, mux 0x70 channel 2, address 0x69.*Remote I/O error") as info:
         imu.read()
     assert isinstance(info.value.__cause__, OSError)
+    report = imu.diagnostics()
+    assert (report.name, report.level) == ("left_thigh", 2)
+    assert "Remote I/O error" in report.message
+    assert report.values["errors"] == "1"
     emu.nack = False
     imu.read()  # recovers: bank and channel are re-established
+    assert imu.diagnostics().level == 0
 
 
 def test_mux_nack() -> None:
@@ -248,3 +253,14 @@ def test_read_before_start() -> None:
     imu, _, _, _ = _rig()
     with pytest.raises(ImuError, match="read before start"):
         imu.read()
+    assert imu.diagnostics().message == "not started"
+
+
+def test_diagnostics_stale_without_samples() -> None:
+    imu, _, _, clock = _rig()
+    imu.start()
+    imu.read()
+    assert imu.diagnostics().level == 0
+    clock.sleep(0.5)
+    report = imu.diagnostics(stale_after_s=0.1)
+    assert (report.level, report.message) == (3, "no sample for 0.50 s")

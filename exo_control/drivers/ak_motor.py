@@ -42,7 +42,7 @@ from exo_control.drivers.ak_protocol import (
     encode_special,
     error_name,
 )
-from exo_control.drivers.config_checks import check_fields
+from exo_control.drivers.diagnostics import ERROR, OK, STALE, WARN, DiagnosticReport
 from exo_control.drivers.errors import (
     MotorError,
     MotorFaultError,
@@ -50,6 +50,7 @@ from exo_control.drivers.errors import (
     MotorTimeoutError,
     NonFiniteCommandError,
 )
+from exo_interfaces.params import check_fields
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,41 @@ class AKMotor:
             return math.inf
         return self._clock() - self._state.timestamp_s
 
+    def diagnostics(self, *, stale_after_s: float | None = None) -> DiagnosticReport:
+        """Health for /diagnostics: STALE without a recent reply, ERROR on a latched fault,
+        WARN while clamping or within 10 C of the temperature limit, else OK."""
+        stale_s = 4.0 * self._config.reply_timeout_s if stale_after_s is None else stale_after_s
+        s = self._state
+        age = self.reply_age_s()
+        values = {
+            "enabled": str(self._enabled),
+            "replies_received": str(self.replies_received),
+            "replies_missed": str(self.replies_missed),
+            "reply_age_s": f"{age:.3f}",
+            "commanded_torque_nm": f"{self.commanded_torque_nm:.3f}",
+            "malformed_frames": str(self._router.malformed_frames),
+            "unknown_id_frames": str(self._router.unknown_id_frames),
+        }
+        if self.last_reply_latency_s is not None:
+            values["reply_latency_ms"] = f"{self.last_reply_latency_s * 1e3:.3f}"
+        if s is not None:
+            values["error_code"] = str(s.error_code)
+            values["error_name"] = s.error_name
+            values["position_rad"] = f"{s.position_rad:.4f}"
+            if s.temperature_c is not None:
+                values["temperature_c"] = f"{s.temperature_c:.1f}"
+        if self._fault is not None:
+            level, message = ERROR, f"fault: {self._fault}"
+        elif age > stale_s:
+            level, message = STALE, "no reply yet" if s is None else f"no reply for {age:.2f} s"
+        elif self._clamping:
+            level, message = WARN, f"torque clamped at {self._config.torque_limit_nm} Nm"
+        elif s is not None and s.temperature_c is not None and s.temperature_c > self._config.max_temperature_c - 10:
+            level, message = WARN, f"temperature {s.temperature_c:.0f} C near limit {self._config.max_temperature_c:.0f} C"
+        else:
+            level, message = OK, "enabled" if self._enabled else "disabled"
+        return DiagnosticReport(self._config.name, level, message, values)
+
     def __repr__(self) -> str:
         c = self._config
         return f"AKMotor({c.name!r}, {c.model} {c.firmware}, id={c.can_id}, enabled={self._enabled})"
@@ -227,8 +263,13 @@ class AKMotor:
                 f"(check power, CAN wiring/termination, id and firmware={self.firmware!r})"
             )
         self._enabled = True
-        self._send_command(ZERO_TORQUE, what="post-enable zero torque")
-        self.wait_for_reply()
+        try:
+            self._send_command(ZERO_TORQUE, what="post-enable zero torque")
+            self.wait_for_reply()
+        except MotorError:
+            self._enabled = False
+            self._try_exit_after_failure()
+            raise
         log.info("%s enabled (position %.3f rad)", self._label(),
                  self._state.position_rad if self._state else float("nan"))
 

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from exo_control.drivers import icm20948_regs as r
 from exo_control.drivers.axis_remap import remap_matrix
-from exo_control.drivers.config_checks import check_fields
+from exo_control.drivers.diagnostics import ERROR, OK, STALE, DiagnosticReport
 from exo_control.drivers.errors import (
     ImuBusError,
     ImuCalibrationError,
@@ -30,6 +30,7 @@ from exo_control.drivers.errors import (
 )
 from exo_control.drivers.i2c import I2CBus, i2c_call
 from exo_control.drivers.tca9548a import Tca9548a
+from exo_interfaces.params import check_fields
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,10 @@ class Icm20948:
         self._gyro_bias: Vec3 = np.zeros(3)
         self._last_raw: bytes | None = None
         self._same_count = 0
+        self.samples_read = 0
+        self.errors = 0
+        self.last_error: str | None = None  # cleared by the next good sample
+        self._last_sample_s: float | None = None
 
     @property
     def config(self) -> Icm20948Config:
@@ -218,7 +223,31 @@ class Icm20948:
         accel_raw, gyro_raw = self.read_raw()
         gyro = self._remap @ (gyro_raw.astype(np.float64) * self._gyro_scale) - self._gyro_bias
         accel = self._remap @ (accel_raw.astype(np.float64) * self._accel_scale)
-        return ImuSample(self._clock(), gyro, accel)
+        now = self._clock()
+        self.samples_read += 1
+        self.last_error = None
+        self._last_sample_s = now
+        return ImuSample(now, gyro, accel)
+
+    def diagnostics(self, *, stale_after_s: float = 0.1) -> DiagnosticReport:
+        """Health for /diagnostics: ERROR after a failed read (until a good one), STALE
+        without a sample in ``stale_after_s``, else OK."""
+        c = self._config
+        values = {
+            "bus": str(c.bus_number), "mux_channel": str(c.mux_channel), "address": f"0x{c.address:02X}",
+            "samples_read": str(self.samples_read), "errors": str(self.errors),
+            "gyro_bias_rad_s": str(np.round(self._gyro_bias, 5).tolist()),
+        }
+        age = np.inf if self._last_sample_s is None else self._clock() - self._last_sample_s
+        if self.last_error is not None:
+            level, message = ERROR, self.last_error
+        elif not self._started:
+            level, message = STALE, "not started"
+        elif age > stale_after_s:
+            level, message = STALE, f"no sample for {age:.2f} s"
+        else:
+            level, message = OK, "ok"
+        return DiagnosticReport(c.name, level, message, values)
 
     def calibrate_gyro_bias(self, n_samples: int | None = None) -> Vec3:
         """Average the gyro while the wearer stands still; store and return the bias
@@ -258,6 +287,8 @@ class Icm20948:
         if data == self._last_raw:
             self._same_count += 1
             if self._same_count >= self._config.stuck_read_limit:
+                self.errors += 1
+                self.last_error = "data registers stuck"
                 raise ImuDataError(f"{self.describe()}: {self._same_count + 1} identical bursts in a row; "
                                    "data registers are stuck (sensor asleep or hung?)")
         else:
@@ -266,7 +297,12 @@ class Icm20948:
 
     def _select(self) -> None:
         if self._mux is not None and self._config.mux_channel is not None:
-            self._mux.select(self._config.mux_channel)
+            try:
+                self._mux.select(self._config.mux_channel)
+            except ImuBusError as exc:
+                self.errors += 1
+                self.last_error = str(exc)
+                raise
 
     def _set_bank(self, bank: int) -> None:
         if self._bank != bank:
@@ -279,7 +315,9 @@ class Icm20948:
     def _io(self, fn: Callable[[], T], register: int) -> T:
         try:
             return i2c_call(fn, self._where(register))
-        except ImuBusError:
+        except ImuBusError as exc:
+            self.errors += 1
+            self.last_error = str(exc)
             # after a failed transfer neither the mux channel nor the bank is known
             if self._mux is not None:
                 self._mux.invalidate()

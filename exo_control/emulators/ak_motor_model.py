@@ -22,7 +22,7 @@ from exo_control.drivers.ak_protocol import (
     encode_legacy_reply,
     encode_v3_reply,
 )
-from exo_control.drivers.config_checks import check_fields
+from exo_interfaces.params import check_fields
 
 
 @dataclass(frozen=True, kw_only=True)
