@@ -168,6 +168,10 @@ class Tca9548aEmulator:
             raise ValueError(f"channel {channel} outside 0..7")
         self._channels.setdefault(channel, []).append(device)
 
+    def devices(self, channel: int) -> list[Icm20948Emulator]:
+        """The devices attached to ``channel`` (for fault injection)."""
+        return list(self._channels.get(channel, []))
+
     def _device(self, i2c_addr: int) -> Icm20948Emulator:
         found = [d for ch, devs in self._channels.items() if self.mask & (1 << ch)
                  for d in devs if d.address == i2c_addr]
