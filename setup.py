@@ -53,7 +53,7 @@ setup(
         ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
         (f"share/{PACKAGE}", ["package.xml"]),
         (f"share/{PACKAGE}/launch", glob("launch/*.launch.py")),
-        (f"share/{PACKAGE}/config", glob("config/*.yaml") + glob("config/*.perspective")),
+        (f"share/{PACKAGE}/config", glob("config/*.yaml") + glob("config/*.perspective") + glob("config/*.xml")),
     ],
     install_requires=INSTALL_REQUIRES,
     extras_require={"test": TEST_REQUIRES},

@@ -79,6 +79,10 @@ def load_plan_configs(plan: str, path: str | Path) -> list[tuple[NodeEntry, Any,
             f"nodes: {', '.join(sorted(known - {'**'}))}"
         )
     common = sections.get("**", {})
+    if "recorder" in sections:  # used with --record; checked always so a typo surfaces early
+        from exo_control.recording.config import RecorderConfig
+
+        from_mapping(RecorderConfig, sections["recorder"], source=f"{path}: recorder")
     out = []
     for entry in entries:
         cls = entry.load_class()

@@ -101,3 +101,30 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
 def test_mutable_default_refused() -> None:
     with pytest.raises(TypeError, match="mutable"):
         param([1.0], "no lists")
+
+
+def test_shipped_parameter_files_are_valid(repo: Path) -> None:
+    from exo_control.launch_plan import load_plan_configs
+
+    for plan in ("sim", "hardware"):
+        names = [entry.name for entry, _cls, _cfg in load_plan_configs(plan, repo / "config" / f"{plan}.yaml")]
+        assert names[-2:] == ["policy", "safety"]
+
+
+def test_section_for_unknown_node_is_rejected(tmp_path: Path) -> None:
+    from exo_control.launch_plan import load_plan_configs
+
+    f = tmp_path / "typo.yaml"
+    f.write_text("safty:\n  ros__parameters:\n    rate_hz: 200.0\n")
+    with pytest.raises(ConfigError, match="section\\(s\\) safty match no node of the 'sim' launch"):
+        load_plan_configs("sim", f)
+
+
+def test_bad_value_in_nested_driver_config_names_file_and_key(tmp_path: Path, repo: Path) -> None:
+    from exo_control.launch_plan import load_plan_configs
+
+    text = (repo / "config" / "hardware.yaml").read_text().replace("torque_limit_nm: 15.0  # never", "torque_limit_nm: 25.0  # never", 1)
+    f = tmp_path / "hw.yaml"
+    f.write_text(text)
+    with pytest.raises(ConfigError, match=r"hw.yaml: motor_driver.left: .*torque_limit_nm.*25.0"):
+        load_plan_configs("hardware", f)

@@ -39,7 +39,7 @@ class ImuDriverConfig:
     diagnostics_rate_hz: float = param(2.0, "Rate of /diagnostics reports (Hz).", gt=0.0, le=50.0)
     emulated_stride_hz: float = param(0.9, "Emulator backend: stride frequency of the synthetic gait (Hz).", gt=0.0, le=3.0)
     emulated_amplitude_rps: float = param(2.5, "Emulator backend: peak thigh flexion rate (rad/s).", ge=0.0, le=8.0)
-    emulated_standing_s: float = param(3.0, "Emulator backend: standing still before walking (s), for calibration.", ge=0.0, le=60.0)
+    emulated_standing_s: float = param(8.0, "Emulator backend: standing still before walking (s): covers the calibrations.", ge=0.0, le=60.0)
     left_thigh: Icm20948Config = param(
         Icm20948Config(name="left_thigh", mux_channel=0, gyro_sample_rate_divider=4, accel_sample_rate_divider=4),
         "Left thigh cuff IMU (ODR 1100/(1+4) = 220 Hz).")
@@ -98,7 +98,7 @@ class ImuDriverNode(ExoNode):
         if config.calibrate_on_start:
             for imu, _frame in self.imus.values():
                 bias = imu.calibrate_gyro_bias()
-                self.log.info(f"{imu.config.name}: gyro bias {[round(b, 4) for b in bias]} rad/s")
+                self.log.info(f"{imu.config.name}: gyro bias {[round(float(b), 4) for b in bias]} rad/s")
         self._pubs = {name: handle.create_publisher(topic) for name, topic in
                       ((t.name, t) for t in (c.IMU_LEFT_THIGH, c.IMU_RIGHT_THIGH, c.IMU_PELVIS))}
         self._diag = handle.create_publisher(c.DIAGNOSTICS)
