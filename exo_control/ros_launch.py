@@ -20,7 +20,7 @@ def generate(plan: str) -> Any:
     from launch_ros.actions import Node
     from launch_ros.substitutions import FindPackageShare
 
-    from launch import LaunchDescription
+    from launch import LaunchDescription  # type: ignore[attr-defined]  # mypy resolves ./launch/
 
     config = LaunchConfiguration("config")
     use_sim_time = plan == "sim"

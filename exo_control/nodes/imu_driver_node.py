@@ -70,7 +70,7 @@ def _emulated_bus(cfg: ImuDriverConfig) -> Any:
         return lambda t: (0.0, 0.0 if t < start else -amp * math.sin(w * (t - start) + phase), 0.0)
 
     for imu, fn in ((cfg.left_thigh, thigh(0.0)), (cfg.right_thigh, thigh(math.pi)), (cfg.pelvis, lambda t: (0.0, 0.0, 0.0))):
-        mux.attach(imu.mux_channel, Icm20948Emulator(address=imu.address, angular_velocity_fn=fn, seed=imu.mux_channel or 0))
+        mux.attach(imu.mux_channel or 0, Icm20948Emulator(address=imu.address, angular_velocity_fn=fn, seed=imu.mux_channel or 0))
     return mux
 
 

@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rosbags.interfaces import Qos as BagQos
 from rosbags.rosbag2.metadata import dump_qos_v8
 from ruamel.yaml import YAML
 
 #: rosbag2 metadata version written (ROS 2 Jazzy's rosbag2 writes and reads 8).
-BAG_VERSION = 8
+BAG_VERSION: Literal[8] = 8
 METADATA_FILE = "metadata.yaml"
 
 

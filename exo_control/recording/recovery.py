@@ -16,6 +16,7 @@ import struct
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mcap.exceptions import McapError
 from mcap.records import Channel, Message, Schema
@@ -167,8 +168,8 @@ def _typestore_hash(msgtype: str) -> str:
         return ""
 
 
-def _type_hash(old_meta: dict[str, object], topic: str) -> str:
-    for entry in old_meta.get("topics_with_message_count", []) or []:  # type: ignore[union-attr]
+def _type_hash(old_meta: dict[str, Any], topic: str) -> str:
+    for entry in old_meta.get("topics_with_message_count", []) or []:
         tm = entry.get("topic_metadata", {})
         if tm.get("name") == topic:
             return str(tm.get("type_description_hash", ""))

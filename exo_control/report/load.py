@@ -88,7 +88,7 @@ def load_trial(bag: str | Path) -> TrialData:
             elif topic == c.IMU_RIGHT_THIGH.name:
                 rows["gr"].append((stamp, [m.sagittal_rate(msg)]))
             else:
-                diags.extend((stamp, s.name, int(s.level), s.message) for s in msg.status)
+                diags.extend((stamp, s.name, int(s.level), s.message) for s in msg.status)  # type: ignore[attr-defined]
 
     def series(key: str, k: int) -> Series:
         if not rows[key]:
