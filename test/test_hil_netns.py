@@ -93,6 +93,7 @@ def test_hardware_stack_against_emulator_process(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120, check=False, cwd=REPO)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"netns HIL: {result}")
     assert min(abs(x) for x in result["assisting"]) > 1.0
     assert max(abs(a - b) for a, b in zip(result["assisting"], result["measured"])) < 0.5
     assert any(f.startswith("reported:motor_driver") for f in result["faults"]), result
