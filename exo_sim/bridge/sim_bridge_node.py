@@ -76,10 +76,10 @@ class SimBridgeNode(ExoNode):
     def __init__(self, handle: NodeHandle, config: SimBridgeConfig):
         super().__init__(handle, config)
         from exo_sim.env.walk import WalkVecEnv
-        from exo_sim.learning.teacher_export import TeacherRunner
+        from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
 
+        self.teacher: TeacherRunner | None = None
         if config.teacher_path == "passive":
-            self.teacher = None
             trained = EnvConfig(body=BodyConfig(name=config.passive_body))
         else:
             path = Path(config.teacher_path) if config.teacher_path else DEFAULT_TEACHER
@@ -88,6 +88,7 @@ class SimBridgeNode(ExoNode):
         env_cfg, self.decimation = bridge_env_config(trained, config.sensor_rate_hz)
         self.env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
         self.env_cfg = env_cfg
+        self._act = None if self.teacher is None else teacher_policy(self.teacher, self.env)
         self._exo_limit = env_cfg.exo.torque_limit_nm
         self._a_exo = self.env._a_exo
         self._period_ns = round(1e9 / config.sensor_rate_hz)
@@ -126,8 +127,8 @@ class SimBridgeNode(ExoNode):
 
     def _step(self) -> None:
         env = self.env
-        if self.steps % self.decimation == 0 and self.teacher is not None:
-            self._action = self.teacher(self._obs)[0]
+        if self.steps % self.decimation == 0 and self._act is not None:
+            self._action = self._act(self._obs)[0]
         action = self._action.copy()
         cmd = self._torque_cmd / self._exo_limit
         if env.cfg.action.mirror and env.phase[0] >= 0.5:

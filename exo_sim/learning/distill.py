@@ -24,6 +24,7 @@ from exo_sim.bridge.sim_bridge_node import bridge_env_config
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.student import StudentConfig, StudentTCN
+from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,13 @@ class Distiller:
         self.inputs = np.zeros((0, 2, cfg.student.history), dtype=np.float32)
         self.labels = np.zeros((0, 2), dtype=np.float32)
         self.history: list[dict[str, float]] = []
+
+    @classmethod
+    def from_runner(cls, runner: TeacherRunner, cfg: DistillConfig) -> Distiller:
+        """A distiller for an exported teacher (bound to the distiller's env, reflex base included)."""
+        d = cls(runner, runner.info.env, cfg)
+        d.teacher = teacher_policy(runner, d.env)
+        return d
 
     def _student_torque(self, window: np.ndarray) -> np.ndarray:
         self.student.eval()
@@ -179,3 +187,30 @@ def agreement(student_nm: np.ndarray, teacher_nm: np.ndarray, mass_kg: float) ->
     else:
         r = float(np.corrcoef(s, t)[0, 1])
     return {"pearson_r": r, "rmse_nm_per_kg": float(np.sqrt(np.mean((s - t) ** 2)) / mass_kg)}
+
+
+def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, command: str = "",
+                    held_out: tuple[tuple[float, float], ...] = ((0.9, -7.5), (1.3, 2.5), (1.5, 7.5)),
+                    held_out_steps: int = 960) -> dict[str, object]:
+    """DAgger from an exported teacher; writes the student ONNX and returns the evaluation.
+
+    Held-out conditions (speed m/s, slope deg) are off the training grid; the student acts
+    (beta = 0) and is compared with the teacher's label for the same states.
+    """
+    from exo_sim.learning.export import export_student, parity_error
+
+    runner = TeacherRunner(teacher_path)
+    d = Distiller.from_runner(runner, cfg)
+    history = d.run()
+    evaluation: list[dict[str, float]] = []
+    for speed, slope in held_out:
+        data = d.rollout(0.0, held_out_steps, seed=10_000 + len(evaluation), options={"speed_mps": speed, "slope_deg": slope})
+        evaluation.append({"speed_mps": speed, "slope_deg": slope, "falls": int(data["falls"]),
+                           **agreement(data["student_nm"], data["teacher_nm"], d.mass_kg)})
+    meta = export_student(d.student, out_path, body_mass_kg=d.mass_kg, training_command=command)
+    probe = d.inputs[-min(len(d.inputs), 2048):]
+    return {
+        "teacher": str(teacher_path), "teacher_stage": runner.info.stage, "student": str(out_path),
+        "training_commit": meta.training_commit, "history": history, "held_out": evaluation,
+        "onnx_parity_max_abs_nm": parity_error(d.student, out_path, probe),
+    }

@@ -3,14 +3,16 @@
 File contract: input ``obs`` float32 [batch, obs_dim] (the env's privileged observation,
 un-normalised: any normaliser is inside the graph), output ``action`` float32
 [batch, act_dim] (the env's action, deterministic mean). Metadata ``hip_exo.teacher`` holds
-JSON with the EnvConfig the teacher was trained on, the layout sizes, the curriculum stage and
-its provenance (command, commit).
+JSON with the EnvConfig the teacher was trained on, the layout sizes, the curriculum stage,
+its provenance (command, commit) and, for a residual policy on a reflex controller, the reflex
+parameters: the teacher's action is then reflex(obs) + network(obs) (:func:`teacher_policy`).
 """
 
 from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +38,11 @@ class TeacherInfo:
     stage: str
     training_command: str
     training_commit: str
+    reflex_params: dict[str, float] | None = None
 
 
 def export_teacher(actor: torch.nn.Module, path: str | Path, env_cfg: EnvConfig, obs_dim: int, act_dim: int, *,
-                   stage: str, training_command: str = "") -> None:
+                   stage: str, training_command: str = "", reflex_params: dict[str, float] | None = None) -> None:
     """Write ``actor`` (obs -> action, normaliser included) with its TeacherInfo."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +57,7 @@ def export_teacher(actor: torch.nn.Module, path: str | Path, env_cfg: EnvConfig,
     entry.key = TEACHER_KEY
     entry.value = json.dumps({
         "env": to_mapping(env_cfg), "obs_dim": obs_dim, "act_dim": act_dim, "stage": stage,
-        "training_command": training_command, "training_commit": git_commit(),
+        "training_command": training_command, "training_commit": git_commit(), "reflex_params": reflex_params,
     })
     onnx.save(proto, str(path))
 
@@ -77,8 +80,20 @@ class TeacherRunner:
             env=from_mapping(EnvConfig, raw["env"], source=f"{path}: teacher env"),
             obs_dim=int(raw["obs_dim"]), act_dim=int(raw["act_dim"]), stage=str(raw["stage"]),
             training_command=str(raw.get("training_command", "")), training_commit=str(raw.get("training_commit", "")),
+            reflex_params=raw.get("reflex_params"),
         )
 
     def __call__(self, obs: np.ndarray) -> np.ndarray:
         (out,) = self.session.run([ACTION_NAME], {OBS_NAME: np.asarray(obs, dtype=np.float32).reshape(-1, self.info.obs_dim)})
         return np.asarray(out, dtype=np.float64)
+
+
+def teacher_policy(runner: TeacherRunner, env: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """obs -> env action of an exported teacher on ``env`` (a WalkVecEnv with its layout)."""
+    if runner.info.reflex_params is None:
+        return runner
+    from exo_sim.learning.reflex import from_dict
+    from exo_sim.learning.vec_adapter import ReflexBase
+
+    base = ReflexBase(from_dict(runner.info.reflex_params), env)
+    return lambda obs: runner(obs) + base(np.atleast_2d(obs))
