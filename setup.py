@@ -67,6 +67,7 @@ setup(
             "exo_motor_driver = exo_control.nodes.motor_driver_node:main",
             "exo_imu_driver = exo_control.nodes.imu_driver_node:main",
             "exo_sim_bridge = exo_sim.bridge.sim_bridge_node:main",
+            "hip-exo-sim = exo_sim.cli:main",
         ],
     },
 )

@@ -1,0 +1,216 @@
+"""Speed x slope grid evaluation of a walking controller: success, speed error, gait features.
+
+Per condition: one episode of ``duration_s`` from the env's initial state at that speed and
+slope, nominal model (no randomisation), deterministic policy. Success = no fall for the whole
+duration. Mean speed = forward COM travel / time survived. Gait features: :mod:`exo_sim.learning.gait`.
+Outputs: ``eval.csv``, ``eval.md`` (tables with the approximate normal adult ranges) and ``eval.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file
+from exo_sim.env.config import EnvConfig
+from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.gait import FEATURES, NORMAL_ADULT, gait_features, in_normal_range
+from exo_sim.learning.initial_state import InitialStateConfig, Stagger, observe
+
+logger = logging.getLogger(__name__)
+
+Policy = Callable[[np.ndarray], np.ndarray]
+#: A policy factory: given the evaluation env, return obs -> env action.
+PolicyFactory = Callable[[WalkVecEnv], Policy]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvalConfig:
+    """The evaluation grid."""
+
+    speeds_mps: tuple[float, ...] = param((0.8, 1.0, 1.2, 1.4, 1.6), "Commanded speeds, m/s.", ge=0.3, le=2.5)
+    slopes_deg: tuple[float, ...] = param((-10.0, -5.0, 0.0, 5.0, 10.0), "Slopes, deg.", ge=-15.0, le=15.0)
+    duration_s: float = param(20.0, "Episode length; success = no fall for this long, s.", gt=0.0, le=600.0)
+    seed: int = param(0, "Env seed (initial joint noise).", ge=0)
+    grf_threshold_bw: float = param(0.05, "Vertical GRF / body weight marking foot contact.", gt=0.0, le=1.0)
+    skip_strides: int = param(1, "Strides per foot dropped as the start-up transient.", ge=0)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: float, cfg: EvalConfig,
+                  initial: InitialStateConfig | None = None) -> dict[str, Any]:
+    """One episode at (speed, slope) from the env's start or ``initial``; returns the row of the table."""
+    policy = factory(env)
+    obs, _ = env.reset(seed=cfg.seed, options={"speed_mps": speed, "slope_deg": slope})
+    if initial is not None and initial.enabled:
+        Stagger(initial, env).apply(env, 0, np.random.default_rng(cfg.seed))
+        obs = observe(env)
+    ix, c = env.index, env.cols
+    joints = list(ix.bio_joints)
+    hip_q = ix.bio_qpos[[joints.index("hip_flexion_l"), joints.index("hip_flexion_r")]]
+    knee_q = ix.bio_qpos[[joints.index("knee_angle_l"), joints.index("knee_angle_r")]]
+    x0 = float(env.physics.sensordata[0, c.com_pos][0])
+    rec: dict[str, list[np.ndarray]] = {"x": [], "grf": [], "hip": [], "knee": []}
+    fell = False
+    steps = int(round(cfg.duration_s * env.cfg.policy_hz))
+    for _ in range(steps):
+        obs, _r, term, _trunc, _ = env.step(policy(obs))
+        sens = env.physics.sensordata[0]
+        rec["x"].append(sens[c.com_pos][0])
+        rec["grf"].append(-sens[c.grf][[2, 5]])
+        rec["hip"].append(env.physics.qpos[0, hip_q])
+        rec["knee"].append(env.physics.qpos[0, knee_q])
+        if term[0]:
+            fell = True
+            break
+    n = len(rec["x"])
+    t = n * env.cfg.policy_dt_s
+    x = np.asarray(rec["x"])
+    mean_speed = (x[-1] - x0) / t
+    feats = gait_features(env.cfg.policy_dt_s, x, np.asarray(rec["grf"]), env.body_weight_n, np.asarray(rec["hip"]),
+                          np.asarray(rec["knee"]), threshold_bw=cfg.grf_threshold_bw, skip_strides=cfg.skip_strides)
+    row: dict[str, Any] = {
+        "speed_mps": speed, "slope_deg": slope, "success": bool(not fell and t >= cfg.duration_s - 1e-9),
+        "survived_s": round(t, 3), "mean_speed_mps": float(mean_speed), "speed_error_mps": float(abs(mean_speed - speed)),
+        **feats,
+    }
+    logger.info("v*=%.1f slope=%+.0f: %s %.1f s, v=%.2f m/s, %d strides", speed, slope,
+                "success" if row["success"] else "fell at", t, mean_speed, int(feats["strides"]))
+    return row
+
+
+def evaluate_grid(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig,
+                  initial: InitialStateConfig | None = None) -> list[dict[str, Any]]:
+    """Every (speed, slope) of the grid, in order."""
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    try:
+        return [run_condition(factory, env, v, s, cfg, initial) for v in cfg.speeds_mps for s in cfg.slopes_deg]
+    finally:
+        env.close()
+
+
+def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Grid-level numbers: successes, mean survival, mean speed error, features over successful runs."""
+    ok = [r for r in rows if r["success"]]
+    walked = [r for r in rows if r["strides"] > 0]
+    out: dict[str, Any] = {
+        "conditions": len(rows), "successes": len(ok),
+        "mean_survived_s": float(np.mean([r["survived_s"] for r in rows])),
+        "mean_speed_error_mps": float(np.mean([r["speed_error_mps"] for r in rows])),
+        "conditions_with_strides": len(walked),
+    }
+    for f in FEATURES:
+        vals = [r[f] for r in walked if np.isfinite(r[f])]
+        out[f] = float(np.mean(vals)) if vals else float("nan")
+    return out
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return "-" if not np.isfinite(v) else f"{v:.2f}"
+    return str(v)
+
+
+def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, title: str = "") -> dict[str, Path]:
+    """eval.csv, eval.md and eval.json in ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": out_dir / "eval.csv", "md": out_dir / "eval.md", "json": out_dir / "eval.json"}
+    cols = list(rows[0])
+    with paths["csv"].open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        w.writerows(rows)
+    summary = summarize(rows)
+    paths["json"].write_text(json.dumps({"summary": summary, "rows": rows}, indent=2, default=float))
+    lines = [f"# Grid evaluation\n\n{title}\n" if title else "# Grid evaluation\n"]
+    lines.append(f"Successes (20 s without a fall): **{summary['successes']} / {summary['conditions']}**; "
+                 f"mean time survived {summary['mean_survived_s']:.2f} s; mean |speed error| "
+                 f"{summary['mean_speed_error_mps']:.2f} m/s; conditions with at least one full stride: "
+                 f"{summary['conditions_with_strides']}.\n")
+    lines.append("## Success and time survived (s), speed (rows) x slope (columns)\n")
+    slopes = sorted({r["slope_deg"] for r in rows})
+    speeds = sorted({r["speed_mps"] for r in rows})
+    cell = {(r["speed_mps"], r["slope_deg"]): r for r in rows}
+    lines.append("| v* (m/s) | " + " | ".join(f"{s:+.0f} deg" for s in slopes) + " |")
+    lines.append("|---|" + "---|" * len(slopes))
+    for v in speeds:
+        parts = []
+        for s in slopes:
+            r = cell.get((v, s))
+            parts.append("-" if r is None else ("ok" if r["success"] else f"fell {r['survived_s']:.1f}"))
+        lines.append(f"| {v:.1f} | " + " | ".join(parts) + " |")
+    lines.append("\n## Per condition\n")
+    head = ["speed_mps", "slope_deg", "success", "survived_s", "mean_speed_mps", "speed_error_mps", "strides", *FEATURES]
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "---|" * len(head))
+    for r in rows:
+        lines.append("| " + " | ".join(_fmt(r[h]) for h in head) + " |")
+    lines.append("\n## Gait features vs approximate normal adult values (level walking, ~1.2-1.4 m/s)\n")
+    lines.append("| feature | this controller (mean over conditions with strides) | approx. normal | in range | source |")
+    lines.append("|---|---|---|---|---|")
+    for feat in FEATURES:
+        lo, hi, src = NORMAL_ADULT[feat]
+        lines.append(f"| {feat} | {_fmt(summary[feat])} | {lo:g}-{hi:g} | {_fmt(in_normal_range(feat, summary[feat]))} | {src} |")
+    lines.append("\nNormal values are approximate ranges from the cited textbooks, not speed- or slope-matched.\n")
+    paths["md"].write_text("\n".join(lines))
+    return paths
+
+
+def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, config: str | None = None,
+                onnx: str | None = None) -> tuple[PolicyFactory, EnvConfig, InitialStateConfig, str]:
+    """(policy factory, env config, initial state, label) from a PPO checkpoint, reflex parameters or a teacher ONNX.
+
+    An ONNX teacher carries no initial-state config; a training ``config`` file may supply it."""
+    if checkpoint:
+        import torch
+
+        from exo_sim.learning.policy import checkpoint_policy, load_checkpoint
+
+        torch.set_num_threads(1)
+        tcfg, state = load_checkpoint(checkpoint)
+        label = (f"PPO teacher `{checkpoint}` (stage {tcfg.stage}, iteration {state['iter']}, "
+                 f"{state['env_steps']} env steps, commit {state.get('commit', '?')})")
+        return (lambda env: checkpoint_policy(tcfg, state, env)), tcfg.env, tcfg.initial, label
+    if reflex:
+        from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_dict
+
+        if not config:
+            raise ValueError("--reflex needs --config (the file the controller was tuned with)")
+        env_cfg, initial = _env_from_file(config)
+        best = json.loads(Path(reflex).read_text())
+        theta = from_dict(best["params"])
+
+        def factory(env: WalkVecEnv) -> Policy:
+            ctrl, proj = ReflexController(env), ExcitationProjector(env)
+            return lambda obs: proj(ctrl(obs, theta))
+
+        return factory, env_cfg, initial, f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
+    if onnx:
+        from exo_sim.learning.teacher_export import TeacherRunner
+
+        runner = TeacherRunner(onnx)
+        initial = _env_from_file(config)[1] if config else InitialStateConfig()
+        return (lambda env: runner), runner.info.env, initial, f"Teacher ONNX `{onnx}` (stage {runner.info.stage})"
+    raise ValueError("give one of checkpoint, reflex (+ config) or onnx")
+
+
+def _env_from_file(path: str) -> tuple[EnvConfig, InitialStateConfig]:
+    """The ``env`` and ``initial`` of the reflex_tuning or teacher_training section of a parameter file."""
+    sections = read_parameter_file(path)
+    for name in ("reflex_tuning", "teacher_training"):
+        if name in sections:
+            sec = sections[name]
+            return (from_mapping(EnvConfig, sec.get("env", {}), source=f"{path}: {name}.env"),
+                    from_mapping(InitialStateConfig, sec.get("initial", {}), source=f"{path}: {name}.initial"))
+    raise ValueError(f"{path}: no reflex_tuning or teacher_training section")

@@ -1,0 +1,89 @@
+"""Trained teachers as plain callables (observation -> env action), and their ONNX export.
+
+A PPO checkpoint holds its TrainConfig, so the actor, its normaliser and the action map are
+rebuilt from the file alone. The deterministic policy is the Gaussian mean.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import torch
+from rsl_rl.models import MLPModel
+from tensordict import TensorDict
+
+from exo_interfaces.params import from_mapping
+from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.ppo_runner import build_actor
+from exo_sim.learning.teacher_export import export_teacher
+from exo_sim.learning.train_config import TrainConfig
+from exo_sim.learning.vec_adapter import OBS_GROUP, ActionMap
+
+Policy = Callable[[np.ndarray], np.ndarray]
+
+
+class ActorModule(torch.nn.Module):
+    """obs -> env action: normaliser, MLP, Gaussian mean, action map (the env clips to bounds)."""
+
+    def __init__(self, actor: MLPModel, action_map: ActionMap) -> None:
+        super().__init__()
+        self.normalizer = cast(torch.nn.Module, actor.obs_normalizer)
+        self.mlp = cast(torch.nn.Module, actor.mlp)
+        self.register_buffer("offset", torch.as_tensor(action_map.offset, dtype=torch.float32))
+        self.scale = float(action_map.scale)
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        return self.offset + self.scale * self.mlp(self.normalizer(obs))
+
+
+def load_checkpoint(path: str | Path) -> tuple[TrainConfig, dict[str, Any]]:
+    """The training config and raw state of a checkpoint."""
+    state = torch.load(path, weights_only=False, map_location="cpu")
+    return from_mapping(TrainConfig, state["config"], source=f"{path}: config"), state
+
+
+def actor_module(cfg: TrainConfig, state: dict[str, Any], env: WalkVecEnv) -> ActorModule:
+    """Rebuild the actor of a checkpoint for ``env`` (which must have the training layout)."""
+    obs = TensorDict({OBS_GROUP: torch.zeros(1, env.obs_layout.size)}, batch_size=[1])
+    actor = build_actor(cfg, obs, env.act_layout.size)
+    actor.load_state_dict(state["actor_state_dict"])
+    amap = ActionMap(env.act_layout, cfg.policy.action_scale, 0.0 if cfg.policy.reflex_base else cfg.policy.synergy_offset)
+    return ActorModule(actor, amap).eval()
+
+
+def torch_policy(module: ActorModule, base: Policy | None = None) -> Policy:
+    """A numpy callable around an actor module (plus the reflex base action, if any)."""
+    def act(obs: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            x = torch.as_tensor(np.atleast_2d(np.asarray(obs, dtype=np.float32)))
+            a = module(x).numpy().astype(float)
+        return a if base is None else a + base(np.atleast_2d(obs))
+    return act
+
+
+def checkpoint_policy(cfg: TrainConfig, state: dict[str, Any], env: WalkVecEnv) -> Policy:
+    """The deterministic policy of a checkpoint on ``env``, reflex base included."""
+    from exo_sim.learning.vec_adapter import ReflexBase
+
+    base = ReflexBase.from_file(cfg.policy.reflex_base, env) if cfg.policy.reflex_base else None
+    return torch_policy(actor_module(cfg, state, env), base)
+
+
+def export_checkpoint(path: Path, out: Path, *, command: str = "") -> Path:
+    """Write the checkpoint's actor as a teacher ONNX file (exo_sim.learning.teacher_export format)."""
+    cfg, state = load_checkpoint(path)
+    # A residual policy on the reflex controller carries the reflex parameters in its metadata;
+    # exo_sim.learning.teacher_export.teacher_policy adds the reflex action back at run time.
+    reflex = json.loads(Path(cfg.policy.reflex_base).read_text())["params"] if cfg.policy.reflex_base else None
+    env = WalkVecEnv(cfg.env, 1, nthread=1, autoreset=False)
+    try:
+        module = actor_module(cfg, state, env)
+        export_teacher(module, out, cfg.env, env.obs_layout.size, env.act_layout.size, stage=cfg.stage,
+                       training_command=state.get("command", "") or command, reflex_params=reflex)
+    finally:
+        env.close()
+    return out

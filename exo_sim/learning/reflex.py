@@ -1,0 +1,197 @@
+"""A reflex walking controller (Geyer & Herr 2010 style) for the myolegs26 muscles, vectorised.
+
+Each leg is in stance when its vertical GRF exceeds ``contact_bw``, in swing otherwise (a trailing
+leg in double support switches to swing once its share of the load drops below ``swing_share``). Muscle
+excitations are pre-stimulations plus reflexes on the teacher's observation: force feedback
+(soleus, gastrocnemius, vasti in stance; hamstrings, gluteus in late swing), length feedback
+(tibialis anterior, iliopsoas in swing, with hamstring-length inhibition of iliopsoas), trunk
+balance of the stance hip (PD on the pelvis pitch, shared by the legs' load), swing initiation of
+the trailing leg in double support, and a swing-hip PD toward a speed-dependent target angle
+(Song & Geyer 2015's foot placement idea). No reference trajectory anywhere.
+
+Every env can have its own parameter vector (one CMA-ES candidate per env). The controller is
+left/right symmetric and stateless, so it is consistent with the env's phase mirroring. The
+excitations are turned into the env's action (synergies + residual) by :class:`ExcitationProjector`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mujoco
+import numpy as np
+
+from exo_sim.env.walk import WalkVecEnv
+
+#: name -> (initial value, CMA scale, lower bound, upper bound)
+PARAMS: dict[str, tuple[float, float, float, float]] = {
+    # stance
+    "sol_p0": (0.02, 0.05, 0.0, 0.5), "sol_gf": (1.2, 0.5, 0.0, 5.0),
+    "gas_p0": (0.02, 0.05, 0.0, 0.5), "gas_gf": (1.1, 0.5, 0.0, 5.0),
+    "vas_p0": (0.10, 0.1, 0.0, 0.8), "vas_gf": (1.15, 0.5, 0.0, 5.0),
+    "vas_knee_inhib": (2.0, 1.0, 0.0, 10.0), "knee_off": (0.15, 0.1, 0.0, 0.6),
+    "ta_p0": (0.02, 0.05, 0.0, 0.5), "ta_gl": (1.1, 0.5, 0.0, 10.0), "ta_loff": (1.0, 0.05, 0.7, 1.3),
+    "ta_sol_inhib": (0.3, 0.3, 0.0, 3.0),
+    "bal_kp": (1.5, 0.7, 0.0, 8.0), "bal_kd": (0.25, 0.15, 0.0, 2.0), "lean_ref": (0.05, 0.05, -0.3, 0.4),
+    "glu_p0": (0.05, 0.05, 0.0, 0.5), "ham_p0": (0.05, 0.05, 0.0, 0.5), "hfl_p0": (0.05, 0.05, 0.0, 0.5),
+    "ham_bal": (0.7, 0.3, 0.0, 3.0), "swing_init": (0.25, 0.15, 0.0, 1.0),
+    "swing_share": (0.35, 0.15, 0.0, 0.9),
+    # swing
+    "hfl_gl": (0.4, 0.3, 0.0, 5.0), "hfl_loff": (1.0, 0.05, 0.7, 1.3), "hfl_lean": (0.5, 0.3, -2.0, 3.0),
+    "ham_hfl_inhib": (2.0, 1.0, 0.0, 10.0), "ham_loff": (1.0, 0.05, 0.7, 1.3),
+    "ham_gf": (0.65, 0.3, 0.0, 5.0), "glu_gf": (0.4, 0.3, 0.0, 5.0),
+    "sw_hip_target": (0.45, 0.15, -0.2, 1.2), "sw_speed_gain": (0.3, 0.2, -1.0, 2.0),
+    "sw_kp": (1.5, 0.7, 0.0, 8.0), "sw_kd": (0.15, 0.1, 0.0, 2.0),
+    "bfsh_swing": (0.2, 0.1, 0.0, 1.0), "rf_swing": (0.05, 0.05, 0.0, 1.0), "ta_swing_p0": (0.1, 0.1, 0.0, 1.0),
+    # tonic
+    "abd_add_p0": (0.02, 0.03, 0.0, 0.5), "toe_p0": (0.02, 0.03, 0.0, 0.5),
+}
+NAMES = tuple(PARAMS)
+INITIAL = np.array([v[0] for v in PARAMS.values()])
+SCALE = np.array([v[1] for v in PARAMS.values()])
+LOWER = np.array([v[2] for v in PARAMS.values()])
+UPPER = np.array([v[3] for v in PARAMS.values()])
+
+_MUSCLES = ("abd", "add", "hamstrings", "bifemsh", "edl", "fdl", "glutmax", "iliopsoas", "rectfem", "vasti",
+            "gastroc", "soleus", "tibant")
+
+
+def from_unit(x: np.ndarray) -> np.ndarray:
+    """CMA search space (0 = initial guess, 1 = one scale step) -> parameters, clipped to bounds."""
+    return np.clip(INITIAL + SCALE * np.asarray(x), LOWER, UPPER)
+
+
+def to_dict(theta: np.ndarray) -> dict[str, float]:
+    """Named parameters of one controller."""
+    return {n: float(v) for n, v in zip(NAMES, theta)}
+
+
+def from_dict(values: dict[str, float]) -> np.ndarray:
+    """Parameter vector from names (missing names keep the initial guess)."""
+    unknown = sorted(set(values) - set(NAMES))
+    if unknown:
+        raise ValueError(f"unknown reflex parameter(s) {unknown}; known: {list(NAMES)}")
+    return np.array([values.get(n, v) for n, v in zip(NAMES, INITIAL)])
+
+
+@dataclass(frozen=True)
+class _Leg:
+    muscle: dict[str, int]  # base name -> index in the muscle vector
+    hip: int  # index in joint_pos
+    knee: int
+    grf_z: int  # index in grf_per_bw
+    heel_x: int  # index in feet_rel_pelvis (calcn x, pelvis frame)
+
+
+class ReflexController:
+    """Observation (N, obs) -> muscle excitations (N, n_muscles), parameters (N, P) or (P,)."""
+
+    def __init__(self, env: WalkVecEnv, contact_bw: float = 0.05) -> None:
+        ix = env.index
+        self.slices = env.obs_layout.slices()
+        self.n_muscles = len(ix.muscles)
+        self.contact_bw = contact_bw
+        model, data = env.sim.model, mujoco.MjData(env.sim.model)
+        mujoco.mj_forward(model, data)
+        self.l_ref = np.asarray(data.actuator_length[ix.muscle_ctrl], dtype=float)  # lengths at the standing pose
+        joints = list(ix.bio_joints)
+        self.legs = []
+        for side, grf_z, heel_x in (("l", 2, 0), ("r", 5, 6)):
+            self.legs.append(_Leg(
+                muscle={m: ix.muscles.index(f"{m}_{side}") for m in _MUSCLES},
+                hip=joints.index(f"hip_flexion_{side}"), knee=joints.index(f"knee_angle_{side}"),
+                grf_z=grf_z, heel_x=heel_x,
+            ))
+
+    def __call__(self, obs: np.ndarray, params: np.ndarray) -> np.ndarray:
+        s, o = self.slices, np.asarray(obs, dtype=float)
+        p = {n: np.broadcast_to(np.asarray(params, dtype=float)[..., i], (len(o),)) for i, n in enumerate(NAMES)}
+        lnorm = o[:, s["muscle_length_m"]] / self.l_ref
+        force = np.maximum(o[:, s["muscle_force_norm"]], 0.0)
+        q = o[:, s["pelvis_quat"]]
+        lean = 2.0 * np.arctan2(q[:, 2], q[:, 0])  # pitch about ground y: forward lean positive
+        lean_rate = o[:, s["pelvis_angvel_rps"]][:, 1]
+        jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
+        grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]
+        speed_err = o[:, s["com_vel_mps"]][:, 0] - o[:, s["target_speed_mps"]][:, 0]
+        contact = [grf[:, leg.grf_z] > self.contact_bw for leg in self.legs]
+        load = [np.maximum(grf[:, leg.grf_z], 0.0) for leg in self.legs]
+        total = np.maximum(load[0] + load[1], 1e-6)
+        bal = p["bal_kp"] * (lean - p["lean_ref"]) + p["bal_kd"] * lean_rate
+        u = np.zeros((len(o), self.n_muscles))
+        for k, leg in enumerate(self.legs):
+            other = self.legs[1 - k]
+            m = leg.muscle
+            share = load[k] / total
+            behind = feet[:, leg.heel_x] < feet[:, other.heel_x]
+            trailing = contact[k] & contact[1 - k] & behind
+            # An unloading trailing leg switches to the swing laws before its toe leaves the ground.
+            stance = contact[k] & ~(trailing & (share < p["swing_share"]))
+            f = {name: force[:, i] for name, i in m.items()}
+            ln = {name: lnorm[:, i] for name, i in m.items()}
+            knee_ext = np.maximum(jp[:, leg.knee] + p["knee_off"], 0.0)  # knee angle is <= 0 (flexion negative)
+            hip, hip_vel = jp[:, leg.hip], jv[:, leg.hip]
+            # ---- stance
+            st = {
+                "soleus": p["sol_p0"] + p["sol_gf"] * f["soleus"],
+                "gastroc": p["gas_p0"] + p["gas_gf"] * f["gastroc"],
+                "vasti": p["vas_p0"] + p["vas_gf"] * f["vasti"] - p["vas_knee_inhib"] * knee_ext,
+                "tibant": p["ta_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0)
+                - p["ta_sol_inhib"] * f["soleus"],
+                "glutmax": p["glu_p0"] + np.maximum(bal, 0.0) * share - p["swing_init"] * trailing,
+                "hamstrings": p["ham_p0"] + p["ham_bal"] * np.maximum(bal, 0.0) * share,
+                "iliopsoas": p["hfl_p0"] + np.maximum(-bal, 0.0) * share + p["swing_init"] * trailing,
+                "bifemsh": p["vas_knee_inhib"] * 0.25 * knee_ext,
+                "rectfem": p["hfl_p0"] * 0.5 + p["swing_init"] * 0.5 * trailing,
+                "fdl": p["toe_p0"], "edl": p["toe_p0"],
+            }
+            # ---- swing
+            target = p["sw_hip_target"] + p["sw_speed_gain"] * speed_err
+            pd = p["sw_kp"] * (target - hip) - p["sw_kd"] * hip_vel
+            sw = {
+                "iliopsoas": p["hfl_p0"] + p["hfl_gl"] * np.maximum(ln["iliopsoas"] - p["hfl_loff"], 0.0)
+                - p["ham_hfl_inhib"] * np.maximum(ln["hamstrings"] - p["ham_loff"], 0.0)
+                + p["hfl_lean"] * (lean - p["lean_ref"]) + np.maximum(pd, 0.0),
+                "glutmax": p["glu_p0"] + p["glu_gf"] * f["glutmax"] + np.maximum(-pd, 0.0),
+                "hamstrings": p["ham_p0"] + p["ham_gf"] * f["hamstrings"] + 0.5 * np.maximum(-pd, 0.0),
+                "tibant": p["ta_swing_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0),
+                "bifemsh": p["bfsh_swing"], "rectfem": p["rf_swing"],
+                "soleus": p["sol_p0"], "gastroc": p["gas_p0"], "vasti": p["vas_p0"] * 0.5,
+                "fdl": p["toe_p0"], "edl": p["toe_p0"],
+            }
+            for name, i in m.items():
+                if name in ("abd", "add"):
+                    u[:, i] = p["abd_add_p0"]
+                else:
+                    u[:, i] = np.where(stance, st[name], sw[name])
+        return np.clip(u, 0.0, 1.0)
+
+
+class ExcitationProjector:
+    """Muscle excitations -> the env's action: least-squares synergy coefficients in [0, 1], the
+    rest through the residual channel (clipped to its range), exo commands zero."""
+
+    def __init__(self, env: WalkVecEnv) -> None:
+        sl = env.act_layout.slices()
+        self.size = env.act_layout.size
+        self.syn, self.res = sl["synergy"], sl.get("residual")
+        self.w = env.synergy  # (n_muscles, 2k)
+        self.pinv = np.linalg.pinv(self.w)
+        self.scale = env.cfg.action.residual_scale
+
+    def __call__(self, excitation: np.ndarray) -> np.ndarray:
+        e = np.asarray(excitation, dtype=float)
+        a = np.zeros((len(e), self.size))
+        coef = np.clip(e @ self.pinv.T, 0.0, 1.0)
+        a[:, self.syn] = coef
+        if self.res is not None and self.scale > 0.0:
+            a[:, self.res] = np.clip((e - coef @ self.w.T) / self.scale, -1.0, 1.0)
+        return a
+
+    def excitation(self, action: np.ndarray) -> np.ndarray:
+        """What the env makes of an action (for checks)."""
+        a = np.asarray(action, dtype=float)
+        e = a[:, self.syn] @ self.w.T
+        if self.res is not None:
+            e = e + self.scale * a[:, self.res]
+        return np.clip(e, 0.0, 1.0)

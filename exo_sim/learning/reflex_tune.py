@@ -1,0 +1,174 @@
+"""CMA-ES tuning of the reflex controller (``cma`` package), one candidate per env, resumable.
+
+Cost of a candidate walking ``duration_s`` at ``speed_mps`` on ``slope_deg``:
+    J = progress_weight x (1 - min(d, v* T) / (v* T)) + fall_weight x (1 - t_alive / T)
+        + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3)
+where d is the forward COM distance before a fall and v_mean = d / t_alive. The progress term
+makes standing still (a strong local optimum of fall + speed costs alone) worse than walking
+forward for a while. Every generation writes ``es.pkl`` (the whole
+CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cma
+import numpy as np
+
+from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file, to_mapping
+from exo_sim.env.config import EnvConfig
+from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.export import git_commit
+from exo_sim.learning.initial_state import InitialStateConfig, Stagger, observe
+from exo_sim.learning.reflex import (
+    INITIAL,
+    NAMES,
+    SCALE,
+    ExcitationProjector,
+    ReflexController,
+    from_dict,
+    from_unit,
+    to_dict,
+)
+
+logger = logging.getLogger(__name__)
+
+SECTION = "reflex_tuning"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReflexTuneConfig:
+    """CMA-ES settings and the walking task the reflexes are tuned on."""
+
+    env: EnvConfig = param(EnvConfig(), "Env the controller acts in (action layout, body, mirroring).")
+    initial: InitialStateConfig = param(InitialStateConfig(), "Initial state (staggered legs).")
+    speeds_mps: tuple[float, ...] = param((1.2,), "Target speeds; candidates are scored on each (in turn per env).", ge=0.3, le=2.5)
+    slope_deg: float = param(0.0, "Slope of the tuning task, deg.", ge=-15.0, le=15.0)
+    duration_s: float = param(8.0, "Simulated time per candidate, s.", gt=0.0, le=60.0)
+    seeds: tuple[int, ...] = param((0, 1), "Initial-state seeds; every candidate gets the same initial states and the mean cost.", ge=0)
+    popsize: int = param(16, "CMA-ES population (= parallel envs).", ge=4, le=512)
+    sigma0: float = param(0.5, "Initial step size in units of each parameter's scale.", gt=0.0, le=5.0)
+    generations: int = param(200, "Generations to run.", ge=1)
+    seed: int = param(0, "CMA-ES and env seed.", ge=0)
+    nthread: int = param(1, "Physics threads.", ge=1, le=64)
+    progress_weight: float = param(100.0, "Weight of the missing fraction of the distance v* x T.", ge=0.0)
+    fall_weight: float = param(30.0, "Weight of the fraction of the run not survived.", ge=0.0)
+    speed_weight: float = param(20.0, "Weight of the mean speed error, per m/s.", ge=0.0)
+    effort_weight: float = param(5.0, "Weight of mean activation cubed.", ge=0.0)
+    init_params: str = param("", "JSON file of named parameters to start from ('' = built-in guess).")
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+def load_reflex_tune_config(path: str | Path, overrides: dict[str, Any] | None = None) -> ReflexTuneConfig:
+    """Read the ``reflex_tuning`` section of a parameter file."""
+    sections = read_parameter_file(path)
+    if SECTION not in sections:
+        raise ValueError(f"{path}: no '{SECTION}' section; found {sorted(sections)}")
+    values = {**sections[SECTION], **(overrides or {})}
+    return from_mapping(ReflexTuneConfig, values, source=f"{path}: {SECTION}")
+
+
+def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjector, params: np.ndarray,
+                 cfg: ReflexTuneConfig, speed: float, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Cost of each env's parameters (N, P) on one episode; envs stop counting when they fall."""
+    n = env.num_envs
+    obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": cfg.slope_deg})
+    if cfg.initial.enabled:
+        stagger = Stagger(cfg.initial, env)
+        for i in range(n):  # the same draw for every env: candidates are compared from one state
+            stagger.apply(env, i, np.random.default_rng(seed))
+        obs = observe(env)
+    steps = int(round(cfg.duration_s * env.cfg.policy_hz))
+    alive = np.ones(n, dtype=bool)
+    t_alive = np.zeros(n)
+    effort = np.zeros(n)
+    x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
+    x_end = x0.copy()
+    for _ in range(steps):
+        obs, _r, fell, _trunc, _ = env.step(proj(ctrl(obs, params)))
+        effort += alive * np.mean(env.physics.act**3, axis=1)
+        x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
+        t_alive += alive * env.cfg.policy_dt_s
+        alive &= ~fell
+        if not alive.any():
+            break
+    t = np.maximum(t_alive, env.cfg.policy_dt_s)
+    v_mean = (x_end - x0) / t
+    goal = speed * cfg.duration_s
+    progress = np.clip(x_end - x0, 0.0, goal) / goal
+    cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - speed), 1.5)
+            + cfg.effort_weight * effort / (t / env.cfg.policy_dt_s))
+    return cost, {"t_alive_s": t_alive, "speed_mps": v_mean}
+
+
+def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
+         command: str = "") -> dict[str, Any]:
+    """Run CMA-ES generations (continuing ``run_dir/es.pkl`` with ``resume``); returns the best so far."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    es_path, best_path = run_dir / "es.pkl", run_dir / "best.json"
+    if resume and es_path.exists():
+        es = pickle.loads(es_path.read_bytes())
+        best = json.loads(best_path.read_text())
+        logger.info("resumed CMA-ES at generation %d (best cost %.3f)", es.countiter, best["cost"])
+    else:
+        if es_path.exists():
+            raise FileExistsError(f"{run_dir} already has a CMA-ES run; pass resume=True or choose another run_dir")
+        x0 = np.zeros(len(NAMES))
+        if cfg.init_params:
+            start = from_dict(json.loads(Path(cfg.init_params).read_text())["params"])
+            x0 = (start - INITIAL) / SCALE
+        es = cma.CMAEvolutionStrategy(x0, cfg.sigma0, {"popsize": cfg.popsize, "seed": cfg.seed + 1, "verbose": -9})
+        best = {"cost": float("inf")}
+        (run_dir / "config.json").write_text(json.dumps({SECTION: to_mapping(cfg), "command": command,
+                                                         "commit": git_commit()}, indent=2))
+    env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
+    ctrl, proj = ReflexController(env), ExcitationProjector(env)
+    try:
+        for _ in range(generations or cfg.generations):
+            t0 = time.perf_counter()
+            xs = es.ask()
+            params = np.stack([from_unit(x) for x in xs])
+            costs = np.zeros(len(xs))
+            info: dict[str, np.ndarray] = {}
+            runs = [(v, s) for v in cfg.speeds_mps for s in cfg.seeds]
+            for speed, seed in runs:
+                c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed)
+                costs += c / len(runs)
+            es.tell(xs, costs.tolist())
+            i = int(np.argmin(costs))
+            if costs[i] < best["cost"]:
+                best = {"cost": float(costs[i]), "generation": es.countiter, "t_alive_s": float(info["t_alive_s"][i]),
+                        "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
+                        "config": str(run_dir / "config.json"), "commit": git_commit()}
+                best_path.write_text(json.dumps(best, indent=2))
+            es_path.write_bytes(pickle.dumps(es))
+            row = {"generation": es.countiter, "evaluations": es.countevals, "best_cost": best["cost"],
+                   "gen_best_cost": float(costs[i]), "gen_median_cost": float(np.median(costs)),
+                   "gen_best_t_alive_s": float(info["t_alive_s"][i]), "gen_max_t_alive_s": float(info["t_alive_s"].max()),
+                   "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0}
+            _append_csv(run_dir / "progress.csv", row)
+            logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f) | median %.2f | %.1f s",
+                        row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
+                        float(info["speed_mps"][i]), row["gen_median_cost"], row["wall_s"])
+    finally:
+        env.close()
+    return best
+
+
+def _append_csv(path: Path, row: dict[str, float]) -> None:
+    new = not path.exists()
+    with path.open("a", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(row))
+        if new:
+            w.writeheader()
+        w.writerow(row)

@@ -1,0 +1,124 @@
+"""Teacher-learning pieces with hand-computed cases: curriculum, gait features, action maps, configs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from tensordict import TensorDict
+
+from exo_interfaces.params import ConfigError
+from exo_sim.env.config import ConditionConfig
+from exo_sim.learning.curriculum import Curriculum
+from exo_sim.learning.gait import gait_features, in_normal_range
+from exo_sim.learning.train_config import CurriculumConfig, load_train_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_curriculum_widens_on_success_and_clips_to_target() -> None:
+    cfg = CurriculumConfig(start_speed_range_mps=(1.1, 1.3), start_slope_range_deg=(0.0, 0.0), speed_step_mps=0.2,
+                           slope_step_deg=5.0, success_s=20.0, success_rate=0.5, window_episodes=4)
+    cur = Curriculum(cfg, ConditionConfig(speed_range_mps=(0.8, 1.6), slope_range_deg=(-10.0, 10.0)))
+    # 1 of 4 succeeds (a 20 s episode that fell does not count): no change.
+    assert not cur.record(np.array([20.0, 20.0, 5.0, 3.0]), np.array([False, True, True, True]))
+    assert cur.speed_range == (1.1, 1.3)
+    assert cur.record(np.array([20.0, 20.0, 20.0, 1.0]), np.array([False, False, False, True]))
+    assert cur.speed_range == pytest.approx((0.9, 1.5)) and cur.slope_range == (-5.0, 5.0) and cur.level == 1
+    assert len(cur.window) == 0
+    for _ in range(3):
+        cur.record(np.full(4, 20.0), np.zeros(4, bool))
+    assert cur.speed_range == (0.8, 1.6) and cur.slope_range == (-10.0, 10.0) and cur.complete
+    state = cur.state_dict()
+    other = Curriculum(cfg, ConditionConfig(speed_range_mps=(0.8, 1.6), slope_range_deg=(-10.0, 10.0)))
+    other.load_state_dict(state)
+    assert other.state_dict() == state
+
+
+def test_gait_features_hand_computed() -> None:
+    # 40 Hz, 1 m/s; each foot: 40-sample strides (1 s), loaded for the first 24 samples (60 %);
+    # right foot half a stride later. Hip = 0.4 sin, knee = -0.5 (1 - cos) over each stride.
+    dt, n = 0.025, 240
+    t = np.arange(n) * dt
+    grf = np.zeros((n, 2))
+    for foot, shift in ((0, 0), (1, 20)):
+        k = (np.arange(n) - shift) % 40
+        grf[:, foot] = np.where(k < 24, 800.0, 0.0)
+    phase = 2 * np.pi * t
+    hip = np.stack([0.4 * np.sin(phase), 0.4 * np.sin(phase + np.pi)], axis=1)
+    knee = np.stack([-0.5 * (1 - np.cos(phase)), -0.5 * (1 - np.cos(phase + np.pi))], axis=1)
+    f = gait_features(dt, 1.0 * t, grf, weight_n=800.0, hip_rad=hip, knee_rad=knee, threshold_bw=0.05, skip_strides=0)
+    assert f["stride_frequency_hz"] == pytest.approx(1.0)
+    assert f["step_length_m"] == pytest.approx(0.5)
+    assert f["stance_fraction"] == pytest.approx(0.6)
+    assert f["hip_rom_deg"] == pytest.approx(np.rad2deg(0.8), rel=0.02)
+    assert f["knee_rom_deg"] == pytest.approx(np.rad2deg(1.0), rel=0.02)
+    assert in_normal_range("stance_fraction", f["stance_fraction"])
+    chatter = grf.copy()
+    chatter[45, 0] = 0.0  # a one-sample unloading 5 samples after the heel strike at 40 is not a stride
+    assert gait_features(dt, t, chatter, 800.0, hip, knee, skip_strides=0)["stride_frequency_hz"] == pytest.approx(1.0)
+    none = gait_features(dt, t, np.zeros((n, 2)), 800.0, hip, knee)
+    assert np.isnan(none["stride_frequency_hz"]) and none["strides"] == 0
+
+
+def test_config_rejects_unknown_and_out_of_range(tmp_path: Path) -> None:
+    cfg = load_train_config(REPO / "config" / "train" / "stage1_sagittal.yaml")
+    assert cfg.stage == "no_exo" and cfg.env.body.name == "myolegs26_sagittal"
+    assert load_train_config(REPO / "config" / "train" / "stage2_sagittal.yaml").stage == "assist"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("teacher_training:\n  ros__parameters:\n    ppo: {learning_rat: 0.1}\n")
+    with pytest.raises(ConfigError, match="learning_rat"):
+        load_train_config(bad)
+    bad.write_text("teacher_training:\n  ros__parameters:\n    randomization: {friction: [1.2, 0.7]}\n")
+    with pytest.raises(ConfigError, match="min > max"):
+        load_train_config(bad)
+
+
+@pytest.fixture(scope="module")
+def env():
+    from exo_sim.env import EnvConfig, WalkVecEnv
+    from exo_sim.models import BodyConfig
+
+    e = WalkVecEnv(EnvConfig(body=BodyConfig(name="myolegs26_sagittal")), 3, nthread=1, autoreset=False)
+    yield e
+    e.close()
+
+
+def test_projector_and_action_map_round_trip(env) -> None:
+    from exo_sim.learning.reflex import INITIAL, ExcitationProjector, ReflexController
+    from exo_sim.learning.vec_adapter import ActionMap
+
+    obs, _ = env.reset(seed=0)
+    proj = ExcitationProjector(env)
+    rng = np.random.default_rng(0)
+    syn = rng.uniform(0, 0.3, (3, env.synergy.shape[1]))
+    e = syn @ env.synergy.T  # in the synergy span and below 1: reproduced exactly
+    assert e.max() < 1.0
+    np.testing.assert_allclose(proj.excitation(proj(e)), e, atol=1e-9)
+    off_span = e + rng.uniform(-0.05, 0.05, e.shape)  # small off-span parts go through the residual
+    np.testing.assert_allclose(proj.excitation(proj(np.clip(off_span, 0, 1))), np.clip(off_span, 0, 1), atol=1e-9)
+    u = ReflexController(env)(obs, INITIAL)
+    assert u.shape == (3, len(env.index.muscles)) and (u >= 0).all() and (u <= 1).all()
+    amap = ActionMap(env.act_layout, 0.5, 0.1)
+    a = rng.uniform(-1, 1, (3, env.act_layout.size))
+    np.testing.assert_allclose(amap.to_env(amap.to_policy(a)), a)
+
+
+def test_mirror_augment_is_an_involution(env) -> None:
+    from exo_sim.learning.vec_adapter import OBS_GROUP, mirror_augment
+
+    class _E:
+        obs_perm, obs_sign = (torch.as_tensor(x) for x in env.obs_layout.mirror_map())
+        act_perm, act_sign = (torch.as_tensor(x) for x in env.act_layout.mirror_map())
+
+    x = torch.randn(5, env.obs_layout.size)
+    a = torch.randn(5, env.act_layout.size)
+    obs2, act2 = mirror_augment(_E(), TensorDict({OBS_GROUP: x}, batch_size=[5]), a)  # type: ignore[arg-type]
+    assert obs2 is not None and act2 is not None
+    obs4, act4 = mirror_augment(_E(), TensorDict({OBS_GROUP: obs2[OBS_GROUP][5:]}, batch_size=[5]), act2[5:])  # type: ignore[arg-type]
+    assert obs4 is not None and act4 is not None
+    torch.testing.assert_close(obs4[OBS_GROUP][5:], x)
+    torch.testing.assert_close(act4[5:], a)
+    assert not torch.equal(obs2[OBS_GROUP][5:], x)
