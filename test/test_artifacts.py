@@ -1,0 +1,37 @@
+"""The committed policies follow the contracts that training and deployment share."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from exo_control.policy.default_student import DEFAULT_STUDENT
+from exo_control.policy.student_runner import StudentRunner
+from exo_interfaces.contract import JOINT_NAMES
+from exo_interfaces.student_io import INPUT_CHANNELS
+from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER, SimBridgeConfig, bridge_env_config
+from exo_sim.learning.teacher_export import TeacherRunner
+
+TEACHERS = Path(__file__).resolve().parents[1] / "artifacts" / "teacher"
+
+
+def test_packaged_student_layout_and_provenance() -> None:
+    runner = StudentRunner(DEFAULT_STUDENT)
+    meta = runner.metadata
+    assert meta.input_channels == INPUT_CHANNELS and meta.output_joints == JOINT_NAMES
+    assert meta.training_commit != "unknown" and "distill" in meta.training_command
+    report = json.loads(DEFAULT_STUDENT.with_suffix(".eval.json").read_text())
+    assert report["onnx_parity_max_abs_nm"] <= 1e-5
+    # The bridge publishes at the student's rate, so the student's history is filled sample by sample.
+    assert meta.rate_hz == SimBridgeConfig().sensor_rate_hz
+
+
+def test_committed_teachers_match_the_bridge() -> None:
+    assisted = TeacherRunner(DEFAULT_TEACHER)
+    no_exo = TeacherRunner(TEACHERS / "teacher_no_exo.onnx")
+    assert (assisted.info.stage, no_exo.info.stage) == ("assist", "no_exo")
+    assert assisted.info.env.exo_mode == "assist" and no_exo.info.env.exo_mode == "no_exo"
+    # Same body and layout: the two curriculum stages are directly comparable.
+    assert assisted.info.env.body == no_exo.info.env.body
+    assert (assisted.info.obs_dim, assisted.info.act_dim) == (no_exo.info.obs_dim, no_exo.info.act_dim)
+    bridge_env_config(assisted.info.env, SimBridgeConfig().sensor_rate_hz)  # rates divide
