@@ -17,6 +17,8 @@ Notation: T samples at a fixed period dt (s); arrays are (T, ...) with time firs
   phase 0, 0.01, ..., 1 (the last point is the next heel strike); mean and sd over strides
   (sd with ddof = 0).
 - Exo torque per body mass: ``tau / mass`` (Nm/kg).
+- Torque agreement (student vs teacher): Pearson r over both sides pooled, and
+  ``RMSE = sqrt(mean((s - t)^2)) / mass`` (Nm/kg).
 """
 
 from __future__ import annotations
@@ -103,3 +105,13 @@ def per_stride_mean(signal: np.ndarray, heel_strikes: np.ndarray) -> np.ndarray:
     """(n_strides, ...) mean of ``signal`` (T, ...) over each stride's samples [start, end)."""
     x = np.asarray(signal, dtype=float)
     return np.stack([x[s:e].mean(axis=0) for s, e in strides(heel_strikes)]) if len(heel_strikes) > 1 else np.zeros((0,) + x.shape[1:])
+
+
+def torque_agreement(student_nm: np.ndarray, teacher_nm: np.ndarray, mass_kg: float) -> dict[str, float]:
+    """Pearson r (both sides pooled) and RMSE (Nm/kg) between student and teacher torques."""
+    s, t = np.asarray(student_nm).ravel(), np.asarray(teacher_nm).ravel()
+    if s.std() < 1e-12 or t.std() < 1e-12:
+        r = float("nan")
+    else:
+        r = float(np.corrcoef(s, t)[0, 1])
+    return {"pearson_r": r, "rmse_nm_per_kg": float(np.sqrt(np.mean((s - t) ** 2)) / mass_kg)}

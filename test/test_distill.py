@@ -7,8 +7,9 @@ import pytest
 
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
-from exo_sim.learning.distill import DistillConfig, Distiller, agreement
+from exo_sim.learning.distill import DistillConfig, Distiller
 from exo_sim.learning.student import StudentConfig
+from exo_sim.metrics import torque_agreement as agreement
 from exo_sim.models.config import BodyConfig
 
 

@@ -27,6 +27,7 @@ from exo_interfaces import contract as c
 from exo_interfaces import messages as m
 from exo_interfaces.params import param
 from exo_sim.env.config import EnvConfig
+from exo_sim.metrics import torque_agreement
 from exo_sim.models.config import BodyConfig, BodyName
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,9 @@ class SimBridgeNode(ExoNode):
         self._options = {"speed_mps": config.speed_mps, "slope_deg": config.slope_deg}
         self._obs, info = self.env.reset(seed=config.seed, options=self._options)
         self._action = np.zeros(self.env.single_action_space.shape, dtype=np.float64)
+        self._teacher_nm = np.zeros(2)
+        self._applied_log: list[np.ndarray] = []  # (applied command, teacher's own exo torque) per step
+        self._teacher_log: list[np.ndarray] = []
         self._torque_cmd = np.zeros(2)
         self.steps = 0
         self.sim_ns = 0
@@ -127,13 +131,21 @@ class SimBridgeNode(ExoNode):
 
     def _step(self) -> None:
         env = self.env
+        mirrored = env.cfg.action.mirror and env.phase[0] >= 0.5
         if self.steps % self.decimation == 0 and self._act is not None:
             self._action = self._act(self._obs)[0]
+            # What the teacher itself would apply (its exo action, in left/right order): the
+            # reference the student's closed-loop torque is compared with.
+            teacher_exo = np.clip(self._action[self._a_exo], -1.0, 1.0) * self._exo_limit
+            self._teacher_nm = teacher_exo[::-1] if mirrored else teacher_exo
         action = self._action.copy()
         cmd = self._torque_cmd / self._exo_limit
-        if env.cfg.action.mirror and env.phase[0] >= 0.5:
+        if mirrored:
             cmd = cmd[::-1]  # the env swaps sides in the second half of the stride: pre-swap
         action[self._a_exo] = cmd
+        if self._act is not None:
+            self._applied_log.append(self._torque_cmd.copy())
+            self._teacher_log.append(self._teacher_nm.copy())
         self._obs, _rew, fell, _trunc, info = env.step(action[None])
         self.steps += 1
         self.sim_ns += self._period_ns
@@ -167,6 +179,9 @@ class SimBridgeNode(ExoNode):
     def summary(self) -> dict[str, Any]:
         distance = self._distance_m + self._pelvis_x() - self._episode_start_x
         duration = self.sim_ns / 1e9
+        agreement: dict[str, float] = {}
+        if self._applied_log:
+            agreement = torque_agreement(np.array(self._applied_log), np.array(self._teacher_log), self.env.sim.total_mass_kg)
         return {
             "body": self.env_cfg.body.name,
             "teacher": "passive" if self.teacher is None else self.teacher.info.stage,
@@ -176,6 +191,7 @@ class SimBridgeNode(ExoNode):
             "falls": self.falls,
             "distance_m": distance,
             "mean_speed_mps": distance / duration if duration > 0 else 0.0,
+            "applied_vs_teacher_torque": agreement,
         }
 
     def shutdown(self) -> None:

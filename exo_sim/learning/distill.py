@@ -25,6 +25,7 @@ from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.student import StudentConfig, StudentTCN
 from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
+from exo_sim.metrics import torque_agreement as agreement
 
 log = logging.getLogger(__name__)
 
@@ -177,16 +178,6 @@ class Distiller:
             log.info("DAgger %d: beta %.2f, %d samples, r %.3f, RMSE %.4f Nm/kg, falls %d", it, beta,
                      stats["samples"], stats["pearson_r"], stats["rmse_nm_per_kg"], stats["falls"])
         return self.history
-
-
-def agreement(student_nm: np.ndarray, teacher_nm: np.ndarray, mass_kg: float) -> dict[str, float]:
-    """Pearson r (both sides pooled) and RMSE (Nm/kg) between student and teacher torques."""
-    s, t = np.asarray(student_nm).ravel(), np.asarray(teacher_nm).ravel()
-    if s.std() < 1e-12 or t.std() < 1e-12:
-        r = float("nan")
-    else:
-        r = float(np.corrcoef(s, t)[0, 1])
-    return {"pearson_r": r, "rmse_nm_per_kg": float(np.sqrt(np.mean((s - t) ** 2)) / mass_kg)}
 
 
 def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, command: str = "",
