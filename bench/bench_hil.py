@@ -13,31 +13,20 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import sys
 import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import can
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))
 import numpy as np
-import torch
+from nodes_for_tests import export_offset_student  # noqa: E402
 
 from exo_control.emulators.hil import FAULTS, HilStack
 from exo_interfaces import contract as c
-from exo_sim.learning.export import export_student
-from exo_sim.learning.student import StudentConfig, StudentTCN
-
-
-def make_student(path: Path) -> Path:
-    torch.manual_seed(0)
-    model = StudentTCN(StudentConfig(history=20, rate_hz=200.0))
-    with torch.no_grad():
-        model.head.bias[:] = torch.tensor([0.6, -0.6])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        export_student(model, path)
-    return path
 
 
 def latency(student: Path, seconds: float) -> dict[str, float]:
@@ -82,7 +71,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        student = make_student(Path(tmp) / "student.onnx")
+        student = export_offset_student(Path(tmp) / "student.onnx", rate_hz=200.0)
         lat = latency(student, args.seconds)
         print(f"IMU sample -> torque frame on the bus (200 Hz loops, {lat['frames']} frames): "
               f"p50 {lat['p50_ms']:.2f} ms, p99 {lat['p99_ms']:.2f} ms, max {lat['max_ms']:.2f} ms")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -73,3 +74,23 @@ def record(runtime: Any, topics: list[str]) -> list[tuple[str, int, bytes]]:
 
         handle.create_subscription(topic, on_msg)
     return out
+
+
+def export_offset_student(path: Path, *, rate_hz: float = 100.0, history: int = 20) -> Path:
+    """A real exported student (seeded weights) whose output bias makes it always ask for
+    torque (about +8 / -8 Nm), so fault tests have assistance to take away."""
+    import warnings
+
+    import torch
+
+    from exo_sim.learning.export import export_student
+    from exo_sim.learning.student import StudentConfig, StudentTCN
+
+    torch.manual_seed(0)
+    model = StudentTCN(StudentConfig(history=history, rate_hz=rate_hz))
+    with torch.no_grad():
+        model.head.bias[:] = torch.tensor([0.6, -0.6])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        export_student(model, path)
+    return path

@@ -12,14 +12,10 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import warnings
 from pathlib import Path
 
 import pytest
-import torch
-
-from exo_sim.learning.export import export_student
-from exo_sim.learning.student import StudentConfig, StudentTCN
+from nodes_for_tests import export_offset_student
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,14 +76,7 @@ def _can_unshare() -> bool:
 @pytest.mark.netns
 @pytest.mark.skipif(not _can_unshare(), reason="needs root to create a loopback-only network namespace")
 def test_hardware_stack_against_emulator_process(tmp_path: Path) -> None:
-    torch.manual_seed(0)
-    model = StudentTCN(StudentConfig(history=20, rate_hz=100.0))
-    with torch.no_grad():
-        model.head.bias[:] = torch.tensor([0.6, -0.6])
-    student = tmp_path / "student.onnx"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        export_student(model, student)
+    student = export_offset_student(tmp_path / "student.onnx")
     setup = 'ip link set lo up && ip route add 224.0.0.0/4 dev lo && exec "$0" -c "$1" "$2"'
     done = subprocess.run(["unshare", "-n", "sh", "-c", setup, sys.executable, _STACK, str(student)],
                           capture_output=True, text=True, timeout=120, check=False, cwd=REPO)

@@ -6,18 +6,15 @@ within two control periods plus the fault ramp of the fault being latched (wall 
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
+from nodes_for_tests import export_offset_student
 
 from exo_control.emulators.hil import FAULTS, HilStack
 from exo_interfaces import contract as c
 from exo_interfaces import messages as m
-from exo_sim.learning.export import export_student
-from exo_sim.learning.student import StudentConfig, StudentTCN
 
 # Slack for a loaded 2-core CI machine on top of the bound (timer lateness, GIL).
 SLACK_MS = 25.0
@@ -25,16 +22,7 @@ SLACK_MS = 25.0
 
 @pytest.fixture(scope="module")
 def student(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real exported student whose output is offset so it always asks for torque."""
-    torch.manual_seed(0)
-    model = StudentTCN(StudentConfig(history=20, rate_hz=100.0))
-    with torch.no_grad():
-        model.head.bias[:] = torch.tensor([0.6, -0.6])
-    path = tmp_path_factory.mktemp("hil") / "student.onnx"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        export_student(model, path)
-    return path
+    return export_offset_student(tmp_path_factory.mktemp("hil") / "student.onnx")
 
 
 def test_torque_reaches_the_emulated_motors(student: Path) -> None:
