@@ -20,13 +20,13 @@ import time
 from pathlib import Path
 
 import can
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))
 import numpy as np
-from nodes_for_tests import export_offset_student  # noqa: E402
 
 from exo_control.emulators.hil import FAULTS, HilStack
 from exo_interfaces import contract as c
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))
+from nodes_for_tests import export_offset_student  # noqa: E402
 
 
 def latency(student: Path, seconds: float) -> dict[str, float]:
