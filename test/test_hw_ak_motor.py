@@ -531,3 +531,13 @@ def test_v3_firmware_round_trip(make_rig: Callable[..., Rig]) -> None:
     sent = rig.sniffed()
     assert all(m.is_extended_id for m in sent)
     assert {m.arbitration_id for m in sent} <= {0x801, 0x501, 0x2901}
+
+
+def test_udp_multicast_refused_with_real_interfaces() -> None:
+    from exo_control.drivers.network_guard import NetworkGuardError, require_loopback_only
+
+    require_loopback_only("udp_multicast", list_interfaces=lambda: ["lo"])  # a loopback-only netns
+    require_loopback_only("virtual", list_interfaces=lambda: ["eth0", "lo"])
+    with pytest.raises(NetworkGuardError, match="real interfaces \\(eth0\\)"):
+        require_loopback_only("udp_multicast", list_interfaces=lambda: ["eth0", "lo"])
+    require_loopback_only("socketcan", list_interfaces=lambda: ["can0", "lo"])  # CAN is not IP multicast

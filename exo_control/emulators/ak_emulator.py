@@ -43,6 +43,7 @@ from exo_control.drivers.ak_protocol import (
     parse_special,
 )
 from exo_control.drivers.errors import MalformedFrameError
+from exo_control.drivers.network_guard import require_loopback_only
 from exo_control.emulators.ak_motor_model import EmulatedMotor, RotorParams
 
 log = logging.getLogger(__name__)
@@ -256,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    require_loopback_only(args.interface)
     bus = can.Bus(interface=args.interface, channel=args.channel)
     emu = AKEmulator(bus, ids=args.ids, model=args.model, firmware=args.firmware, seed=args.seed)
     log.info("emulating %s %s ids %s on %s:%s", args.model, args.firmware, args.ids,

@@ -21,6 +21,7 @@ from exo_control.drivers import diagnostics as dx
 from exo_control.drivers.ak_bus import AKMotorBus
 from exo_control.drivers.ak_motor import AKMotor, AKMotorConfig
 from exo_control.drivers.errors import MotorError
+from exo_control.drivers.network_guard import require_loopback_only
 from exo_control.runtime.node import ExoNode, NodeHandle
 from exo_interfaces import contract as c
 from exo_interfaces import messages as m
@@ -61,6 +62,7 @@ class MotorDriverNode(ExoNode):
         # the virtual and multicast buses have none; USB adapters (pcan, slcan, ...) need it.
         if config.interface not in ("socketcan", "virtual", "udp_multicast"):
             kwargs["bitrate"] = config.bitrate
+        require_loopback_only(config.interface)
         self.bus = can.Bus(**kwargs)
         self.router = AKMotorBus(self.bus)
         self.motors = (AKMotor(config.left, self.router), AKMotor(config.right, self.router))
