@@ -28,7 +28,7 @@ def _hip_velocity_teacher(env_cfg: EnvConfig) -> tuple[object, int]:
     vel0 = probe.obs_layout.slices()["joint_vel_rps"].start
     cols = [vel0 + list(ix.bio_qvel).index(model.jnt_dofadr[model.joint(j).id]) for j in ("hip_flexion_l", "hip_flexion_r")]
     act_dim = probe.single_action_space.shape[0]
-    a_exo = probe._a_exo
+    a_exo = probe.exo_action_slice
     probe.close()
 
     def teacher(obs: np.ndarray) -> np.ndarray:

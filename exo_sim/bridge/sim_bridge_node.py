@@ -91,7 +91,7 @@ class SimBridgeNode(ExoNode):
         self.env_cfg = env_cfg
         self._act = None if self.teacher is None else teacher_policy(self.teacher, self.env)
         self._exo_limit = env_cfg.exo.torque_limit_nm
-        self._a_exo = self.env._a_exo
+        self._a_exo = self.env.exo_action_slice
         self._period_ns = round(1e9 / config.sensor_rate_hz)
         self._options = {"speed_mps": config.speed_mps, "slope_deg": config.slope_deg}
         self._obs, info = self.env.reset(seed=config.seed, options=self._options)

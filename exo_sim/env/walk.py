@@ -225,6 +225,11 @@ class WalkVecEnv(VectorEnv):
             "exo_torque_nm": sens[:, c.exo_torque].copy(),
         }
 
+    @property
+    def exo_action_slice(self) -> slice:
+        """Where the two exo torque commands (left, right; in [-1, 1] x limit) sit in an action."""
+        return self._a_exo
+
     def close(self, **kwargs: Any) -> None:
         """Stop the physics threads."""
         self.physics.close()

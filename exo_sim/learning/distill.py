@@ -87,7 +87,7 @@ class Distiller:
         self.env = WalkVecEnv(env_cfg, cfg.num_envs, nthread=1, autoreset=True)
         self.limit = env_cfg.exo.torque_limit_nm
         self.mass_kg = self.env.sim.total_mass_kg
-        self.a_exo = self.env._a_exo
+        self.a_exo = self.env.exo_action_slice
         self.mirror = env_cfg.action.mirror
         self.rng = np.random.default_rng(cfg.seed)
         torch.manual_seed(cfg.seed)
