@@ -79,11 +79,11 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from exo_sim.learning.evaluate import EvalConfig, evaluate_grid, load_policy, write_outputs
 
-    policy, env_cfg, initial, label = load_policy(checkpoint=args.checkpoint, reflex=args.reflex, config=args.config,
+    policy, env_cfg, label = load_policy(checkpoint=args.checkpoint, reflex=args.reflex, config=args.config,
                                          onnx=args.onnx)
     ecfg = EvalConfig(speeds_mps=tuple(args.speeds), slopes_deg=tuple(args.slopes), duration_s=args.duration,
                       seed=args.seed)
-    rows = evaluate_grid(policy, env_cfg, ecfg, initial)
+    rows = evaluate_grid(policy, env_cfg, ecfg)
     paths = write_outputs(rows, Path(args.out), title=f"{label}\n\nCommand: `{_command()}`")
     print(json.dumps({k: str(v) for k, v in paths.items()}, indent=2))
     return 0
@@ -157,11 +157,12 @@ def _compare(args: argparse.Namespace) -> int:
     cfg = from_mapping(CompareConfig, _overrides(args.set), source="--set")
     runners = {name: TeacherRunner(path) for name, path in (("no_exo", args.no_exo), ("assisted", args.assisted))}
     envs = {name: WalkVecEnv(r.info.env, 1, nthread=1, autoreset=False) for name, r in runners.items()}
-    policies = {name: teacher_policy(r, envs[name]) for name, r in runners.items()}
     mass = envs["assisted"].sim.total_mass_kg
     weight = envs["assisted"].body_weight_n
-    rows = compare(policies["no_exo"], policies["assisted"], runners["no_exo"].info.env, runners["assisted"].info.env,
-                   cfg, mass, weight)
+    for env in envs.values():
+        env.close()
+    rows = compare(lambda env: teacher_policy(runners["no_exo"], env), lambda env: teacher_policy(runners["assisted"], env),
+                   runners["no_exo"].info.env, runners["assisted"].info.env, cfg, mass, weight)
     header = (f"# Assisted vs no-exo\n\n`{_command()}`\n\nno-exo teacher: `{args.no_exo}` "
               f"(commit {runners['no_exo'].info.training_commit}); assisted: `{args.assisted}`. Body mass with exo "
               f"{mass:.1f} kg. Changes are (assisted - no_exo) / no_exo over strides after the first "

@@ -55,8 +55,8 @@ def test_train_checkpoint_resume_exact_and_evaluate(cfg, sim, tmp_path: Path) ->
     assert torch.equal(_params(b), torch.cat([p.flatten() for p in final_a["actor_state_dict"].values()]))
     assert final_a["curriculum"] == b.curriculum.state_dict()
 
-    factory, env_cfg, initial, label = load_policy(checkpoint=str(tmp_path / "a" / "latest.pt"))
-    rows = evaluate_grid(factory, env_cfg, EvalConfig(speeds_mps=(1.2,), slopes_deg=(0.0, 5.0), duration_s=0.5), initial)
+    factory, env_cfg, label = load_policy(checkpoint=str(tmp_path / "a" / "latest.pt"))
+    rows = evaluate_grid(factory, env_cfg, EvalConfig(speeds_mps=(1.2,), slopes_deg=(0.0, 5.0), duration_s=0.5))
     assert [(r["speed_mps"], r["slope_deg"]) for r in rows] == [(1.2, 0.0), (1.2, 5.0)]
     assert all(0.0 < r["survived_s"] <= 0.5 + 1e-9 for r in rows)
     paths = write_outputs(rows, tmp_path / "eval", title=label)
@@ -112,7 +112,7 @@ def test_stage2_from_stage1_bc_and_export(cfg, sim, tmp_path: Path) -> None:
     onnx_path = export_checkpoint(tmp_path / "s2" / "latest.pt", tmp_path / "teacher.onnx")
     teacher = OnnxTeacher(onnx_path)
     assert teacher.info.stage == "assist"
-    factory, _env_cfg, _initial, _label = load_policy(checkpoint=str(tmp_path / "s2" / "latest.pt"))
+    factory, _env_cfg, _label = load_policy(checkpoint=str(tmp_path / "s2" / "latest.pt"))
     from exo_sim.env.walk import WalkVecEnv
 
     env = WalkVecEnv(cfg2.env, 2, nthread=1, sim=sim)

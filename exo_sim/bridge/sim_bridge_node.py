@@ -65,8 +65,18 @@ def bridge_env_config(trained: EnvConfig, sensor_rate_hz: float) -> tuple[EnvCon
             f"multiple of the teacher rate {trained.policy_hz:g} Hz (e.g. {trained.policy_hz * 4:g})"
         )
     cfg = dataclasses.replace(trained, policy_hz=sensor_rate_hz, substeps=int(round(substeps)), exo_mode="assist",
-                              episode_s=600.0)
+                              episode_s=600.0, base_hz=0.0)
     return cfg, int(round(decimation))
+
+
+def base_every(trained: EnvConfig, sensor_rate_hz: float) -> int:
+    """Bridge env steps per update of the teacher's base controller (its rate in training)."""
+    base_hz = trained.base_hz or trained.policy_hz
+    every = sensor_rate_hz / base_hz
+    if abs(every - round(every)) > 1e-9 or every < 1:
+        raise ValueError(f"sim_bridge.sensor_rate_hz {sensor_rate_hz:g} must be a multiple of the teacher's "
+                         f"reflex rate {base_hz:g} Hz")
+    return int(round(every))
 
 
 class SimBridgeNode(ExoNode):
@@ -89,7 +99,8 @@ class SimBridgeNode(ExoNode):
         env_cfg, self.decimation = bridge_env_config(trained, config.sensor_rate_hz)
         self.env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
         self.env_cfg = env_cfg
-        self._act = None if self.teacher is None else teacher_policy(self.teacher, self.env)
+        self._act = None if self.teacher is None else teacher_policy(
+            self.teacher, self.env, base_every=base_every(trained, config.sensor_rate_hz))
         self._exo_limit = env_cfg.exo.torque_limit_nm
         self._a_exo = self.env.exo_action_slice
         self._period_ns = round(1e9 / config.sensor_rate_hz)

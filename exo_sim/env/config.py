@@ -82,6 +82,27 @@ class RewardConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StartPoseConfig:
+    """Mid-gait start: one leading and one trailing leg (leading side drawn per episode), the body
+    lowered onto the lower foot. ``enabled = False`` keeps the standing start (feet together), from
+    which the body topples within ~0.7 s unless a leg is already swinging.
+
+    Mid-stance (leading leg under the body, trailing knee flexed as just after toe-off) is the
+    slowest point of the inverted-pendulum gait and needs no vault over a long step; a heel-strike
+    pose (lead 0.4, trail -0.28, knees 0.1) needs more than 1.2 m/s to vault over the front leg."""
+
+    enabled: bool = param(False, "Start from this pose instead of standing.")
+    lead_hip_rad: float = param(0.4, "Hip flexion of the leading leg, rad.", ge=-0.8, le=0.8)
+    trail_hip_rad: float = param(-0.28, "Hip flexion of the trailing leg, rad.", ge=-0.8, le=0.8)
+    lead_knee_rad: float = param(0.1, "Knee flexion of the leading leg, rad (positive = flexed).", ge=0.0, le=1.5)
+    trail_knee_rad: float = param(0.1, "Knee flexion of the trailing leg, rad (positive = flexed).", ge=0.0, le=1.5)
+    jitter_rad: float = param(0.03, "Uniform noise on these four joint angles, rad.", ge=0.0, le=0.3)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
+@dataclass(frozen=True, kw_only=True)
 class EnvConfig:
     """The walking env: body, exo, timing, conditions, action, sensors, reward, termination."""
 
@@ -92,10 +113,15 @@ class EnvConfig:
     )
     policy_hz: float = param(40.0, "Policy (action) rate, Hz.", ge=10.0, le=200.0)
     substeps: int = param(16, "Physics steps per policy step; timestep = 1 / (policy_hz x substeps).", ge=1, le=100)
+    base_hz: float = param(
+        0.0, "Rate of the base controller (the reflex layer, see WalkVecEnv.set_base_controller) within each "
+        "policy step, Hz; 0 = the policy rate. A multiple of policy_hz that divides the physics rate.", ge=0.0, le=1000.0
+    )
     episode_s: float = param(20.0, "Episode length before truncation, s.", gt=0.0, le=600.0)
     fall_height_m: float = param(0.3, "Terminate when the COM is less than this above the lowest heel, m.", ge=0.0, le=1.5)
     init_joint_noise_rad: float = param(0.02, "Uniform noise on the initial joint angles, rad.", ge=0.0, le=0.3)
     init_speed_fraction: float = param(1.0, "Initial forward speed of the whole body as a fraction of the target.", ge=0.0, le=1.5)
+    start: StartPoseConfig = param(StartPoseConfig(), "Pose each episode starts from (after the joint noise).")
     heel_strike_threshold: float = param(0.05, "Vertical GRF / body weight that marks foot contact (gait phase).", gt=0.0, le=1.0)
     conditions: ConditionConfig = param(ConditionConfig(), "Speed and slope per episode.")
     action: ActionConfig = param(ActionConfig(), "Action layout.")
@@ -109,6 +135,17 @@ class EnvConfig:
             raise ValueError(
                 f"EnvConfig: timestep 1/(policy_hz x substeps) = {dt:.6f} s is out of range; allowed [0.0005, 0.005]"
             )
+        ticks = self.base_ticks
+        if self.base_hz and (abs(ticks * self.policy_hz - self.base_hz) > 1e-9 or self.substeps % ticks):
+            raise ValueError(
+                f"EnvConfig.base_hz: {self.base_hz:g} Hz must be a multiple of policy_hz ({self.policy_hz:g} Hz) that "
+                f"divides the physics rate ({self.policy_hz * self.substeps:g} Hz)"
+            )
+
+    @property
+    def base_ticks(self) -> int:
+        """Base-controller updates per policy step (1 when base_hz is 0)."""
+        return max(1, round(self.base_hz / self.policy_hz)) if self.base_hz else 1
 
     @property
     def timestep_s(self) -> float:

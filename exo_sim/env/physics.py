@@ -53,8 +53,9 @@ class BatchPhysics:
         if backend == "rollout":
             size = mujoco.mj_stateSize(m0, _STATE)
             self._state = np.zeros((n, size))
-            self._out_state = np.zeros((n, substeps, size))
-            self._out_sens = np.zeros((n, substeps, m0.nsensordata))
+            # Output buffers per step count (contiguous, as rollout writes them whole).
+            self._out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+            self._size = size
             self._warm = np.zeros((n, m0.nv))
             self._thread_datas = [mujoco.MjData(m0) for _ in range(self.nthread)]
             self._runner = rollout.Rollout(nthread=self.nthread)
@@ -83,32 +84,39 @@ class BatchPhysics:
         if self.backend == "rollout":
             mujoco.mj_getState(self.models[i], d, self._state[i], _STATE)
 
-    def _step_chunk(self, idx: np.ndarray) -> None:
+    def _step_chunk(self, idx: np.ndarray, nstep: int) -> None:
         for i in idx:
             m, d = self.models[i], self.datas[i]
             d.ctrl[:] = self.ctrl[i]
-            mujoco.mj_step(m, d, nstep=self.substeps)
+            mujoco.mj_step(m, d, nstep=nstep)
             self.qpos[i] = d.qpos
             self.qvel[i] = d.qvel
             self.act[i] = d.act
             self.sensordata[i] = d.sensordata
 
-    def step(self, ctrl: np.ndarray) -> None:
-        """Hold ``ctrl`` (N, nu) for ``substeps`` physics steps in every env."""
+    def step(self, ctrl: np.ndarray, nstep: int | None = None) -> None:
+        """Hold ``ctrl`` (N, nu) for ``nstep`` (default ``substeps``) physics steps in every env."""
+        nstep = self.substeps if nstep is None else nstep
+        if not 1 <= nstep <= self.substeps:
+            raise ValueError(f"nstep: {nstep} is out of range; allowed [1, {self.substeps}]")
         self.ctrl[:] = ctrl
         if self.backend == "rollout":
+            n = len(self.models)
+            if nstep not in self._out:
+                self._out[nstep] = (np.zeros((n, nstep, self._size)), np.zeros((n, nstep, self.sensordata.shape[1])))
+            out_state, out_sens = self._out[nstep]
             self._runner.rollout(
-                self.models, self._thread_datas, self._state, self.ctrl[:, None, :].repeat(self.substeps, axis=1),
-                nstep=self.substeps, initial_warmstart=self._warm, state=self._out_state,
-                sensordata=self._out_sens, skip_checks=True,
+                self.models, self._thread_datas, self._state, self.ctrl[:, None, :].repeat(nstep, axis=1),
+                nstep=nstep, initial_warmstart=self._warm, state=out_state,
+                sensordata=out_sens, skip_checks=True,
             )
-            self._state[:] = self._out_state[:, -1]
+            self._state[:] = out_state[:, -1]
             self.qpos[:] = self._state[:, self._sl_qpos]
             self.qvel[:] = self._state[:, self._sl_qvel]
             self.act[:] = self._state[:, self._sl_act]
-            self.sensordata[:] = self._out_sens[:, -1]
+            self.sensordata[:] = out_sens[:, -1]
         elif self._pool is None:
-            self._step_chunk(np.arange(len(self.models)))
+            self._step_chunk(np.arange(len(self.models)), nstep)
         else:
-            for future in [self._pool.submit(self._step_chunk, c) for c in self._chunks]:
+            for future in [self._pool.submit(self._step_chunk, c, nstep) for c in self._chunks]:
                 future.result()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import gymnasium as gym
@@ -22,6 +23,7 @@ from exo_sim.env.device_sensors import DeviceSensors, device_columns
 from exo_sim.env.observations import SensorColumns, action_layout, observation_layout
 from exo_sim.env.physics import Backend, BatchPhysics
 from exo_sim.env.rewards import StepContext, compute_reward
+from exo_sim.env.start_pose import StartPose
 from exo_sim.env.synergy import synergy_matrix
 from exo_sim.models.build import SimModel, build_model
 
@@ -69,6 +71,8 @@ class WalkVecEnv(VectorEnv):
         self._low = low.astype(float)
         self._exo_gain = 0.0 if cfg.exo_mode == "no_exo" else cfg.exo.torque_limit_nm
         self._dev_cols = device_columns(ix)
+        self._start = StartPose(cfg.start, self.sim.model, ix)
+        self.base: Callable[[np.ndarray], np.ndarray] | None = None
         self.device = DeviceSensors(cfg.sensors, num_envs, cfg.policy_hz)
         n, nm = num_envs, len(ix.muscles)
         self.target_speed = np.zeros(n)
@@ -98,6 +102,8 @@ class WalkVecEnv(VectorEnv):
         return self._observe().astype(np.float32), {"device": self._read_device()}
 
     def _reset_env(self, i: int, options: dict[str, Any] | None = None) -> None:
+        """Options: ``speed_mps``, ``slope_deg`` (else drawn from cfg.conditions) and ``start_seed``
+        (seeds the start-pose draw alone, e.g. the same start for every env of a batch)."""
         cfg, rng = self.cfg, self._rngs[i]
         options = options or {}
         speed = options.get("speed_mps", rng.uniform(*cfg.conditions.speed_range_mps))
@@ -109,6 +115,8 @@ class WalkVecEnv(VectorEnv):
         ix = self.index
         data.qpos[ix.bio_qpos] += rng.uniform(-1.0, 1.0, len(ix.bio_qpos)) * cfg.init_joint_noise_rad
         data.qvel[0] = cfg.init_speed_fraction * speed  # root's first dof is forward (+x) translation
+        start_seed = options.get("start_seed")
+        self._start.apply(model, data, rng if start_seed is None else np.random.default_rng(start_seed))
         mujoco.mj_forward(model, data)
         self.physics.sync_from_data(i)
         self.target_speed[i] = speed
@@ -125,28 +133,41 @@ class WalkVecEnv(VectorEnv):
         self.device.reset(i, self.physics.sensordata[i, self._dev_cols], rng)
 
     # ------------------------------------------------------------------ step
+    def set_base_controller(self, base: Callable[[np.ndarray], np.ndarray] | None) -> None:
+        """Install a base controller (the spinal reflex layer): obs (N, obs) -> action (N, A), called
+        ``cfg.base_ticks`` times per policy step on the current observation; its action is added to
+        the policy's held action (each in the mirrored frame of its own observation) before clipping.
+        ``None`` removes it."""
+        self.base = base
+
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
-        """Apply (N, A) actions for one policy period."""
-        a = np.clip(np.asarray(actions, dtype=float).reshape(self.num_envs, -1), self._low, 1.0)
-        if self.cfg.action.mirror:
-            perm, sign = self._act_mirror
-            a = np.where((self.phase >= 0.5)[:, None], a[:, perm] * sign, a)
-        exc = a[:, self._a_syn] @ self.synergy.T
-        if self._a_res is not None:
-            exc += self.cfg.action.residual_scale * a[:, self._a_res]
-        np.clip(exc, 0.0, 1.0, out=exc)
-        self.excitation[:] = exc
-        self.exo_torque_cmd[:] = a[:, self._a_exo] * self._exo_gain
-        self._ctrl[:, self.index.muscle_ctrl] = exc
-        self._ctrl[:, self.index.motor_ctrl] = self.exo_torque_cmd
-        self.physics.step(self._ctrl)
+        """Apply (N, A) actions for one policy period (plus the base controller's, if installed)."""
+        a_policy = np.asarray(actions, dtype=float).reshape(self.num_envs, -1)
+        if self.base is None:
+            a_policy = np.clip(a_policy, self._low, 1.0)
+        a_policy = self._to_physical(a_policy)  # held in left/right terms: the frame may change between base ticks
+        ticks = self.cfg.base_ticks
+        for _ in range(ticks):
+            if self.base is None:
+                a = a_policy
+            else:
+                base = np.asarray(self.base(self._observe().astype(np.float32)), dtype=float).reshape(self.num_envs, -1)
+                a = np.clip(a_policy + self._to_physical(base), self._low, 1.0)
+            exc = a[:, self._a_syn] @ self.synergy.T
+            if self._a_res is not None:
+                exc += self.cfg.action.residual_scale * a[:, self._a_res]
+            np.clip(exc, 0.0, 1.0, out=exc)
+            self.excitation[:] = exc
+            self.exo_torque_cmd[:] = a[:, self._a_exo] * self._exo_gain
+            self._ctrl[:, self.index.muscle_ctrl] = exc
+            self._ctrl[:, self.index.motor_ctrl] = self.exo_torque_cmd
+            self.physics.step(self._ctrl, self.cfg.substeps // ticks)
+            self.time_s += self.cfg.policy_dt_s / ticks
+            self._update_phase(-self.physics.sensordata[:, self.cols.grf][:, 5] / self.body_weight_n)
         self.steps += 1
-        self.time_s += self.cfg.policy_dt_s
 
         sens = self.physics.sensordata
         c = self.cols
-        grf = -sens[:, c.grf]
-        self._update_phase(grf[:, 5] / self.body_weight_n)
         exo_tau = sens[:, c.exo_torque]
         com_h = sens[:, c.com_pos][:, 2] - sens[:, c.heel_z].min(axis=1)
         finite = np.asarray(np.isfinite(self.physics.qvel).all(axis=1) & np.isfinite(sens).all(axis=1))
@@ -172,6 +193,13 @@ class WalkVecEnv(VectorEnv):
                 self._reset_env(int(i))
             obs = self._observe()
         return obs.astype(np.float32), reward.astype(np.float32), fell, truncated, info
+
+    def _to_physical(self, a: np.ndarray) -> np.ndarray:
+        """An action in the mirrored frame of the current observation -> left/right as they are."""
+        if not self.cfg.action.mirror:
+            return a
+        perm, sign = self._act_mirror
+        return np.where((self.phase >= 0.5)[:, None], a[:, perm] * sign, a)
 
     def _update_phase(self, grf_r_per_bw: np.ndarray) -> None:
         """Gait phase in [0, 1) from right heel strikes (vertical GRF crossing the threshold)."""

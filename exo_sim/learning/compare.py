@@ -28,6 +28,8 @@ from exo_sim.env.walk import WalkVecEnv
 log = logging.getLogger(__name__)
 
 Policy = Callable[[np.ndarray], np.ndarray]
+#: Binds a policy to the env it will run in (installs a residual teacher's reflex base there).
+PolicyFactory = Callable[[WalkVecEnv], Policy]
 JOINT_GROUPS = {"hip": [0, 3], "knee": [1, 4], "ankle": [2, 5]}  # gait_signals' joint order
 
 
@@ -53,9 +55,11 @@ class Walk:
     signals: dict[str, np.ndarray]  # (T, ...) each
 
 
-def walk(policy: Policy, env_cfg: EnvConfig, speed: float, slope: float, seed: int, duration_s: float) -> Walk:
+def walk(factory: PolicyFactory, env_cfg: EnvConfig, speed: float, slope: float, seed: int, duration_s: float) -> Walk:
+    """One episode of the policy ``factory`` binds to a fresh env (its reflex base installed there)."""
     env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
     try:
+        policy = factory(env)
         obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope})
         rows: list[dict[str, np.ndarray]] = []
         fell = False
@@ -87,7 +91,7 @@ def stride_outcomes(w: Walk, mass_kg: float, weight_n: float, cfg: CompareConfig
     return out
 
 
-def compare(no_exo: Policy, assisted: Policy, no_exo_env: EnvConfig, assisted_env: EnvConfig, cfg: CompareConfig,
+def compare(no_exo: PolicyFactory, assisted: PolicyFactory, no_exo_env: EnvConfig, assisted_env: EnvConfig, cfg: CompareConfig,
             mass_kg: float, weight_n: float) -> list[dict[str, Any]]:
     rows = []
     for speed in cfg.speeds_mps:

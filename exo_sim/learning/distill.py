@@ -20,7 +20,7 @@ import torch
 
 from exo_interfaces.contract import SAGITTAL_GYRO_SIGN
 from exo_interfaces.params import check_fields, param
-from exo_sim.bridge.sim_bridge_node import bridge_env_config
+from exo_sim.bridge.sim_bridge_node import base_every, bridge_env_config
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.student import StudentConfig, StudentTCN
@@ -101,7 +101,7 @@ class Distiller:
     def from_runner(cls, runner: TeacherRunner, cfg: DistillConfig) -> Distiller:
         """A distiller for an exported teacher (bound to the distiller's env, reflex base included)."""
         d = cls(runner, runner.info.env, cfg)
-        d.teacher = teacher_policy(runner, d.env)
+        d.teacher = teacher_policy(runner, d.env, base_every=base_every(runner.info.env, cfg.student.rate_hz))
         return d
 
     def _student_torque(self, window: np.ndarray) -> np.ndarray:

@@ -22,7 +22,6 @@ from exo_interfaces.params import check_fields, from_mapping, param, read_parame
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.gait import FEATURES, NORMAL_ADULT, gait_features, in_normal_range
-from exo_sim.learning.initial_state import InitialStateConfig, Stagger, observe
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +45,10 @@ class EvalConfig:
         check_fields(self)
 
 
-def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: float, cfg: EvalConfig,
-                  initial: InitialStateConfig | None = None) -> dict[str, Any]:
-    """One episode at (speed, slope) from the env's start or ``initial``; returns the row of the table."""
+def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: float, cfg: EvalConfig) -> dict[str, Any]:
+    """One episode at (speed, slope) from the env's start pose; returns the row of the table."""
     policy = factory(env)
-    obs, _ = env.reset(seed=cfg.seed, options={"speed_mps": speed, "slope_deg": slope})
-    if initial is not None and initial.enabled:
-        Stagger(initial, env).apply(env, 0, np.random.default_rng(cfg.seed))
-        obs = observe(env)
+    obs, _ = env.reset(seed=cfg.seed, options={"speed_mps": speed, "slope_deg": slope, "start_seed": cfg.seed})
     ix, c = env.index, env.cols
     joints = list(ix.bio_joints)
     hip_q = ix.bio_qpos[[joints.index("hip_flexion_l"), joints.index("hip_flexion_r")]]
@@ -88,12 +83,11 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
     return row
 
 
-def evaluate_grid(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig,
-                  initial: InitialStateConfig | None = None) -> list[dict[str, Any]]:
+def evaluate_grid(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig) -> list[dict[str, Any]]:
     """Every (speed, slope) of the grid, in order."""
     env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
     try:
-        return [run_condition(factory, env, v, s, cfg, initial) for v in cfg.speeds_mps for s in cfg.slopes_deg]
+        return [run_condition(factory, env, v, s, cfg) for v in cfg.speeds_mps for s in cfg.slopes_deg]
     finally:
         env.close()
 
@@ -168,10 +162,9 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, title: str =
 
 
 def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, config: str | None = None,
-                onnx: str | None = None) -> tuple[PolicyFactory, EnvConfig, InitialStateConfig, str]:
-    """(policy factory, env config, initial state, label) from a PPO checkpoint, reflex parameters or a teacher ONNX.
-
-    An ONNX teacher carries no initial-state config; a training ``config`` file may supply it."""
+                onnx: str | None = None) -> tuple[PolicyFactory, EnvConfig, str]:
+    """(policy factory, env config, label) from a PPO checkpoint, reflex parameters (+ the config they
+    were tuned with) or a teacher ONNX (its env config, start pose included, is in its metadata)."""
     if checkpoint:
         import torch
 
@@ -181,36 +174,36 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
         tcfg, state = load_checkpoint(checkpoint)
         label = (f"PPO teacher `{checkpoint}` (stage {tcfg.stage}, iteration {state['iter']}, "
                  f"{state['env_steps']} env steps, commit {state.get('commit', '?')})")
-        return (lambda env: checkpoint_policy(tcfg, state, env)), tcfg.env, tcfg.initial, label
+        return (lambda env: checkpoint_policy(tcfg, state, env)), tcfg.env, label
     if reflex:
         from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_dict
 
         if not config:
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
-        env_cfg, initial = _env_from_file(config)
+        env_cfg = _env_from_file(config)
         best = json.loads(Path(reflex).read_text())
         theta = from_dict(best["params"])
 
         def factory(env: WalkVecEnv) -> Policy:
             ctrl, proj = ReflexController(env), ExcitationProjector(env)
-            return lambda obs: proj(ctrl(obs, theta))
+            env.set_base_controller(lambda obs: proj(ctrl(obs, theta)))  # at env.cfg.base_hz
+            zero = np.zeros((1, env.act_layout.size))
+            return lambda obs: zero
 
-        return factory, env_cfg, initial, f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
+        return factory, env_cfg, f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
     if onnx:
         from exo_sim.learning.teacher_export import TeacherRunner
 
         runner = TeacherRunner(onnx)
-        initial = _env_from_file(config)[1] if config else InitialStateConfig()
-        return (lambda env: runner), runner.info.env, initial, f"Teacher ONNX `{onnx}` (stage {runner.info.stage})"
+        return (lambda env: runner), runner.info.env, f"Teacher ONNX `{onnx}` (stage {runner.info.stage})"
     raise ValueError("give one of checkpoint, reflex (+ config) or onnx")
 
 
-def _env_from_file(path: str) -> tuple[EnvConfig, InitialStateConfig]:
-    """The ``env`` and ``initial`` of the reflex_tuning or teacher_training section of a parameter file."""
+def _env_from_file(path: str) -> EnvConfig:
+    """The ``env`` of the reflex_tuning or teacher_training section of a parameter file."""
     sections = read_parameter_file(path)
     for name in ("reflex_tuning", "teacher_training"):
         if name in sections:
             sec = sections[name]
-            return (from_mapping(EnvConfig, sec.get("env", {}), source=f"{path}: {name}.env"),
-                    from_mapping(InitialStateConfig, sec.get("initial", {}), source=f"{path}: {name}.initial"))
+            return from_mapping(EnvConfig, sec.get("env", {}), source=f"{path}: {name}.env")
     raise ValueError(f"{path}: no reflex_tuning or teacher_training section")

@@ -55,29 +55,29 @@ def actor_module(cfg: TrainConfig, state: dict[str, Any], env: WalkVecEnv) -> Ac
     return ActorModule(actor, amap).eval()
 
 
-def torch_policy(module: ActorModule, base: Policy | None = None) -> Policy:
-    """A numpy callable around an actor module (plus the reflex base action, if any)."""
+def torch_policy(module: ActorModule) -> Policy:
+    """A numpy callable around an actor module."""
     def act(obs: np.ndarray) -> np.ndarray:
         with torch.no_grad():
             x = torch.as_tensor(np.atleast_2d(np.asarray(obs, dtype=np.float32)))
-            a = module(x).numpy().astype(float)
-        return a if base is None else a + base(np.atleast_2d(obs))
+            return module(x).numpy().astype(float)
     return act
 
 
 def checkpoint_policy(cfg: TrainConfig, state: dict[str, Any], env: WalkVecEnv) -> Policy:
-    """The deterministic policy of a checkpoint on ``env``, reflex base included."""
+    """The deterministic policy of a checkpoint on ``env``; its reflex base, if any, is installed as
+    the env's base controller."""
     from exo_sim.learning.vec_adapter import ReflexBase
 
-    base = ReflexBase.from_file(cfg.policy.reflex_base, env) if cfg.policy.reflex_base else None
-    return torch_policy(actor_module(cfg, state, env), base)
+    env.set_base_controller(ReflexBase.from_file(cfg.policy.reflex_base, env) if cfg.policy.reflex_base else None)
+    return torch_policy(actor_module(cfg, state, env))
 
 
 def export_checkpoint(path: Path, out: Path, *, command: str = "") -> Path:
     """Write the checkpoint's actor as a teacher ONNX file (exo_sim.learning.teacher_export format)."""
     cfg, state = load_checkpoint(path)
     # A residual policy on the reflex controller carries the reflex parameters in its metadata;
-    # exo_sim.learning.teacher_export.teacher_policy adds the reflex action back at run time.
+    # exo_sim.learning.teacher_export.teacher_policy installs the reflex as the env's base controller.
     reflex = json.loads(Path(cfg.policy.reflex_base).read_text())["params"] if cfg.policy.reflex_base else None
     env = WalkVecEnv(cfg.env, 1, nthread=1, autoreset=False)
     try:

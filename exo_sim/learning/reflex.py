@@ -45,7 +45,27 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "bfsh_swing": (0.2, 0.1, 0.0, 1.0), "rf_swing": (0.05, 0.05, 0.0, 1.0), "ta_swing_p0": (0.1, 0.1, 0.0, 1.0),
     # tonic
     "abd_add_p0": (0.02, 0.03, 0.0, 0.5), "toe_p0": (0.02, 0.03, 0.0, 0.5),
+    # Condition adaptation (Song & Geyer 2015 style modulation by commanded speed and slope) and a
+    # global-frame swing target; all start neutral (0) so earlier parameter files behave as before.
+    "sw_lean_comp": (0.0, 0.3, -0.5, 1.5),  # 1 = swing-hip target on the thigh's angle to vertical
+    "sw_target_speed": (0.0, 0.2, -1.0, 1.5),  # swing target per m/s of (v* - 1.2)
+    "sw_target_slope": (0.0, 0.5, -3.0, 3.0),  # swing target per rad of slope
+    "lean_ref_speed": (0.0, 0.1, -0.5, 0.5),  # trunk lean reference per m/s of (v* - 1.2)
+    "lean_ref_slope": (0.0, 0.3, -2.0, 2.0),  # trunk lean reference per rad of slope
+    "lean_vfb": (0.0, 0.1, -1.0, 1.0),  # trunk lean reference per m/s of (v* - v): lean to speed up
+    "sol_slope": (0.0, 0.5, -3.0, 3.0),  # stance plantarflexor pre-stimulation per rad of slope
+    "vas_slope": (0.0, 0.5, -3.0, 3.0),  # stance vasti pre-stimulation per rad of slope
+    "glu_slope": (0.0, 0.5, -3.0, 3.0),  # stance gluteus pre-stimulation per rad of slope
+    # Knee and foot in the gait transitions (Geyer & Herr 2010: vasti off in trailing double
+    # support; Song & Geyer 2015: knee flexion in early swing, extension before landing).
+    "vas_dsup": (0.0, 0.3, 0.0, 1.0),  # fraction of stance vasti removed in trailing double support
+    "bfsh_dsup": (0.0, 0.2, 0.0, 1.0),  # biceps femoris short head in trailing double support
+    "bfsh_early": (0.0, 0.2, 0.0, 1.0),  # knee flexion while the thigh is far behind its swing target
+    "sw_knee_ext": (0.0, 0.2, 0.0, 1.0),  # vasti once the thigh nears its swing target
+    "edl_ta": (0.0, 0.3, 0.0, 1.5),  # toe extensors follow tibialis anterior (dorsiflexion in swing)
 }
+#: Speed the condition terms are centred on, m/s.
+V_NOMINAL = 1.2
 NAMES = tuple(PARAMS)
 INITIAL = np.array([v[0] for v in PARAMS.values()])
 SCALE = np.array([v[1] for v in PARAMS.values()])
@@ -113,11 +133,15 @@ class ReflexController:
         lean_rate = o[:, s["pelvis_angvel_rps"]][:, 1]
         jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
         grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]
-        speed_err = o[:, s["com_vel_mps"]][:, 0] - o[:, s["target_speed_mps"]][:, 0]
+        v_target = o[:, s["target_speed_mps"]][:, 0]
+        speed_err = o[:, s["com_vel_mps"]][:, 0] - v_target
+        slope = o[:, s["slope_rad"]][:, 0]
+        dv = v_target - V_NOMINAL
         contact = [grf[:, leg.grf_z] > self.contact_bw for leg in self.legs]
         load = [np.maximum(grf[:, leg.grf_z], 0.0) for leg in self.legs]
         total = np.maximum(load[0] + load[1], 1e-6)
-        bal = p["bal_kp"] * (lean - p["lean_ref"]) + p["bal_kd"] * lean_rate
+        lean_ref = p["lean_ref"] + p["lean_ref_speed"] * dv + p["lean_ref_slope"] * slope - p["lean_vfb"] * speed_err
+        bal = p["bal_kp"] * (lean - lean_ref) + p["bal_kd"] * lean_rate
         u = np.zeros((len(o), self.n_muscles))
         for k, leg in enumerate(self.legs):
             other = self.legs[1 - k]
@@ -133,31 +157,37 @@ class ReflexController:
             hip, hip_vel = jp[:, leg.hip], jv[:, leg.hip]
             # ---- stance
             st = {
-                "soleus": p["sol_p0"] + p["sol_gf"] * f["soleus"],
-                "gastroc": p["gas_p0"] + p["gas_gf"] * f["gastroc"],
-                "vasti": p["vas_p0"] + p["vas_gf"] * f["vasti"] - p["vas_knee_inhib"] * knee_ext,
+                "soleus": p["sol_p0"] + p["sol_slope"] * slope + p["sol_gf"] * f["soleus"],
+                "gastroc": p["gas_p0"] + p["sol_slope"] * slope + p["gas_gf"] * f["gastroc"],
+                "vasti": (p["vas_p0"] + p["vas_slope"] * slope + p["vas_gf"] * f["vasti"] - p["vas_knee_inhib"] * knee_ext)
+                * (1.0 - p["vas_dsup"] * trailing),
                 "tibant": p["ta_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0)
                 - p["ta_sol_inhib"] * f["soleus"],
-                "glutmax": p["glu_p0"] + np.maximum(bal, 0.0) * share - p["swing_init"] * trailing,
+                "glutmax": p["glu_p0"] + p["glu_slope"] * slope + np.maximum(bal, 0.0) * share - p["swing_init"] * trailing,
                 "hamstrings": p["ham_p0"] + p["ham_bal"] * np.maximum(bal, 0.0) * share,
                 "iliopsoas": p["hfl_p0"] + np.maximum(-bal, 0.0) * share + p["swing_init"] * trailing,
-                "bifemsh": p["vas_knee_inhib"] * 0.25 * knee_ext,
+                "bifemsh": p["vas_knee_inhib"] * 0.25 * knee_ext + p["bfsh_dsup"] * trailing,
                 "rectfem": p["hfl_p0"] * 0.5 + p["swing_init"] * 0.5 * trailing,
                 "fdl": p["toe_p0"], "edl": p["toe_p0"],
             }
             # ---- swing
-            target = p["sw_hip_target"] + p["sw_speed_gain"] * speed_err
-            pd = p["sw_kp"] * (target - hip) - p["sw_kd"] * hip_vel
+            target = (p["sw_hip_target"] + p["sw_speed_gain"] * speed_err + p["sw_target_speed"] * dv
+                      + p["sw_target_slope"] * slope)
+            thigh = hip - p["sw_lean_comp"] * lean  # 1: thigh angle to vertical (forward lean rotates it back)
+            pd = p["sw_kp"] * (target - thigh) - p["sw_kd"] * (hip_vel - p["sw_lean_comp"] * lean_rate)
+            early = np.clip((target - thigh) / 0.3, 0.0, 1.0)  # 1 = thigh 0.3 rad or more behind target
+            near = np.clip(1.0 - (target - thigh) / 0.15, 0.0, 1.0)  # 1 = at or past the target
+            ta_sw = p["ta_swing_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0)
             sw = {
                 "iliopsoas": p["hfl_p0"] + p["hfl_gl"] * np.maximum(ln["iliopsoas"] - p["hfl_loff"], 0.0)
                 - p["ham_hfl_inhib"] * np.maximum(ln["hamstrings"] - p["ham_loff"], 0.0)
-                + p["hfl_lean"] * (lean - p["lean_ref"]) + np.maximum(pd, 0.0),
+                + p["hfl_lean"] * (lean - lean_ref) + np.maximum(pd, 0.0),
                 "glutmax": p["glu_p0"] + p["glu_gf"] * f["glutmax"] + np.maximum(-pd, 0.0),
                 "hamstrings": p["ham_p0"] + p["ham_gf"] * f["hamstrings"] + 0.5 * np.maximum(-pd, 0.0),
-                "tibant": p["ta_swing_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0),
-                "bifemsh": p["bfsh_swing"], "rectfem": p["rf_swing"],
-                "soleus": p["sol_p0"], "gastroc": p["gas_p0"], "vasti": p["vas_p0"] * 0.5,
-                "fdl": p["toe_p0"], "edl": p["toe_p0"],
+                "tibant": ta_sw,
+                "bifemsh": p["bfsh_swing"] + p["bfsh_early"] * early, "rectfem": p["rf_swing"],
+                "soleus": p["sol_p0"], "gastroc": p["gas_p0"], "vasti": p["vas_p0"] * 0.5 + p["sw_knee_ext"] * near,
+                "fdl": p["toe_p0"], "edl": p["toe_p0"] + p["edl_ta"] * ta_sw,
             }
             for name, i in m.items():
                 if name in ("abd", "add"):

@@ -1,6 +1,7 @@
 """CMA-ES tuning of the reflex controller (``cma`` package), one candidate per env, resumable.
 
-Cost of a candidate walking ``duration_s`` at ``speed_mps`` on ``slope_deg``:
+Cost of a candidate walking ``duration_s`` at each of ``speeds_mps`` x ``slopes_deg`` (mean over
+those conditions and the initial-state seeds):
     J = progress_weight x (1 - min(d, v* T) / (v* T)) + fall_weight x (1 - t_alive / T)
         + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3)
 where d is the forward COM distance before a fall and v_mean = d / t_alive. The progress term
@@ -27,7 +28,6 @@ from exo_interfaces.params import check_fields, from_mapping, param, read_parame
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.export import git_commit
-from exo_sim.learning.initial_state import InitialStateConfig, Stagger, observe
 from exo_sim.learning.reflex import (
     INITIAL,
     NAMES,
@@ -49,9 +49,8 @@ class ReflexTuneConfig:
     """CMA-ES settings and the walking task the reflexes are tuned on."""
 
     env: EnvConfig = param(EnvConfig(), "Env the controller acts in (action layout, body, mirroring).")
-    initial: InitialStateConfig = param(InitialStateConfig(), "Initial state (staggered legs).")
     speeds_mps: tuple[float, ...] = param((1.2,), "Target speeds; candidates are scored on each (in turn per env).", ge=0.3, le=2.5)
-    slope_deg: float = param(0.0, "Slope of the tuning task, deg.", ge=-15.0, le=15.0)
+    slopes_deg: tuple[float, ...] = param((0.0,), "Slopes of the tuning task, deg; every speed is scored on every slope.", ge=-15.0, le=15.0)
     duration_s: float = param(8.0, "Simulated time per candidate, s.", gt=0.0, le=60.0)
     seeds: tuple[int, ...] = param((0, 1), "Initial-state seeds; every candidate gets the same initial states and the mean cost.", ge=0)
     popsize: int = param(16, "CMA-ES population (= parallel envs).", ge=4, le=512)
@@ -64,6 +63,8 @@ class ReflexTuneConfig:
     speed_weight: float = param(20.0, "Weight of the mean speed error, per m/s.", ge=0.0)
     effort_weight: float = param(5.0, "Weight of mean activation cubed.", ge=0.0)
     init_params: str = param("", "JSON file of named parameters to start from ('' = built-in guess).")
+    stall_after_s: float = param(3.0, "From this time on, a candidate that has covered less than stall_fraction x v* x t counts as fallen, s.", gt=0.0)
+    stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -79,29 +80,30 @@ def load_reflex_tune_config(path: str | Path, overrides: dict[str, Any] | None =
 
 
 def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjector, params: np.ndarray,
-                 cfg: ReflexTuneConfig, speed: float, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                 cfg: ReflexTuneConfig, speed: float, seed: int, slope_deg: float = 0.0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Cost of each env's parameters (N, P) on one episode; envs stop counting when they fall."""
     n = env.num_envs
-    obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": cfg.slope_deg})
-    if cfg.initial.enabled:
-        stagger = Stagger(cfg.initial, env)
-        for i in range(n):  # the same draw for every env: candidates are compared from one state
-            stagger.apply(env, i, np.random.default_rng(seed))
-        obs = observe(env)
+    # The same start pose for every env: candidates are compared from one state.
+    obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope_deg, "start_seed": seed})
     steps = int(round(cfg.duration_s * env.cfg.policy_hz))
     alive = np.ones(n, dtype=bool)
     t_alive = np.zeros(n)
     effort = np.zeros(n)
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
     x_end = x0.copy()
+    env.set_base_controller(lambda o: proj(ctrl(o, params)))  # at env.cfg.base_hz
+    zero = np.zeros((n, env.act_layout.size))
     for _ in range(steps):
-        obs, _r, fell, _trunc, _ = env.step(proj(ctrl(obs, params)))
+        obs, _r, fell, _trunc, _ = env.step(zero)
         effort += alive * np.mean(env.physics.act**3, axis=1)
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
         t_alive += alive * env.cfg.policy_dt_s
-        alive &= ~fell
+        # Standing or creeping is not walking: stop those runs early (cost as a fall, and faster).
+        stalled = (t_alive >= cfg.stall_after_s) & (x_end - x0 < cfg.stall_fraction * speed * t_alive)
+        alive &= ~fell & ~stalled
         if not alive.any():
             break
+    env.set_base_controller(None)
     t = np.maximum(t_alive, env.cfg.policy_dt_s)
     v_mean = (x_end - x0) / t
     goal = speed * cfg.duration_s
@@ -140,10 +142,13 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             params = np.stack([from_unit(x) for x in xs])
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
-            runs = [(v, s) for v in cfg.speeds_mps for s in cfg.seeds]
-            for speed, seed in runs:
-                c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed)
+            runs = [(v, g, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
+            alive = []
+            for speed, slope, seed in runs:
+                c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope)
                 costs += c / len(runs)
+                alive.append(info["t_alive_s"])
+            info["t_alive_s"] = np.mean(alive, axis=0)  # mean over the runs, per candidate
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
             if costs[i] < best["cost"]:

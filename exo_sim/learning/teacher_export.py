@@ -5,7 +5,8 @@ un-normalised: any normaliser is inside the graph), output ``action`` float32
 [batch, act_dim] (the env's action, deterministic mean). Metadata ``hip_exo.teacher`` holds
 JSON with the EnvConfig the teacher was trained on, the layout sizes, the curriculum stage,
 its provenance (command, commit) and, for a residual policy on a reflex controller, the reflex
-parameters: the teacher's action is then reflex(obs) + network(obs) (:func:`teacher_policy`).
+parameters: the teacher's action is then reflex(obs) + network(obs), the reflex running as the env's
+base controller at the env's ``base_hz`` (:func:`teacher_policy`).
 """
 
 from __future__ import annotations
@@ -88,12 +89,16 @@ class TeacherRunner:
         return np.asarray(out, dtype=np.float64)
 
 
-def teacher_policy(runner: TeacherRunner, env: Any) -> Callable[[np.ndarray], np.ndarray]:
-    """obs -> env action of an exported teacher on ``env`` (a WalkVecEnv with its layout)."""
+def teacher_policy(runner: TeacherRunner, env: Any, *, base_every: int = 1) -> Callable[[np.ndarray], np.ndarray]:
+    """obs -> the network's env action of an exported teacher on ``env`` (a WalkVecEnv with its
+    layout). A residual teacher's reflex controller is installed as the env's base controller
+    (recomputed every ``base_every`` env steps, for an env stepped faster than the base's rate)."""
     if runner.info.reflex_params is None:
+        env.set_base_controller(None)
         return runner
     from exo_sim.learning.reflex import from_dict
     from exo_sim.learning.vec_adapter import ReflexBase
 
     base = ReflexBase(from_dict(runner.info.reflex_params), env)
-    return lambda obs: runner(obs) + base(np.atleast_2d(obs))
+    env.set_base_controller(base if base_every == 1 else ReflexBase.hold(base, base_every))
+    return runner

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file, to_mapping
 from exo_sim.env.config import EnvConfig
-from exo_sim.learning.initial_state import InitialStateConfig
 
 SECTION = "teacher_training"
 
@@ -110,7 +109,6 @@ class TrainConfig:
     """One training stage of the teacher."""
 
     env: EnvConfig = param(EnvConfig(), "Walking env; env.exo_mode is the stage ('no_exo' = stage 1, 'assist' = stage 2).")
-    initial: InitialStateConfig = param(InitialStateConfig(), "Initial state of each episode (staggered legs).")
     seed: int = param(0, "Seed of torch, the env and the randomisation.", ge=0)
     num_envs: int = param(32, "Parallel bodies.", ge=1, le=4096)
     nthread: int = param(1, "Physics threads (2 shared cores here: keep 1-2).", ge=1, le=256)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,6 @@ from tensordict import TensorDict
 from exo_sim.env.config import ConditionConfig
 from exo_sim.env.observations import Layout
 from exo_sim.env.walk import WalkVecEnv
-from exo_sim.learning.initial_state import Stagger, observe
 from exo_sim.learning.randomization import DomainRandomizer
 from exo_sim.learning.train_config import TrainConfig
 from exo_sim.models.build import SimModel
@@ -48,7 +48,8 @@ class ActionMap:
 
 
 class ReflexBase:
-    """The reflex controller's env action for an observation (residual-policy base)."""
+    """The reflex controller's env action for an observation (residual-policy base); installed as
+    the env's base controller, so it runs at ``env.cfg.base_hz`` under the policy."""
 
     def __init__(self, theta: np.ndarray, env: WalkVecEnv) -> None:
         from exo_sim.learning.reflex import ExcitationProjector, ReflexController
@@ -68,6 +69,20 @@ class ReflexBase:
     def __call__(self, obs: np.ndarray) -> np.ndarray:
         return self.proj(self.ctrl(obs, self.theta))
 
+    @staticmethod
+    def hold(base: ReflexBase, every: int) -> Callable[[np.ndarray], np.ndarray]:
+        """``base`` recomputed on every ``every``-th call and held in between (an env stepped faster
+        than the rate the base was trained at)."""
+        held: list[np.ndarray] = []
+        calls = [0]
+
+        def act(obs: np.ndarray) -> np.ndarray:
+            if calls[0] % every == 0 or not held:
+                held[:] = [base(obs)]
+            calls[0] += 1
+            return held[0]
+        return act
+
 
 class RslWalkEnv(VecEnv):
     """A WalkVecEnv seen by rsl-rl: ``get_observations``/``step`` with TensorDicts."""
@@ -83,9 +98,9 @@ class RslWalkEnv(VecEnv):
         self.cfg = dataclasses.asdict(cfg)
         base = cfg.policy.reflex_base
         self.actions = ActionMap(self.env.act_layout, cfg.policy.action_scale, 0.0 if base else cfg.policy.synergy_offset)
-        self.base = ReflexBase.from_file(base, self.env) if base else None
+        if base:
+            self.env.set_base_controller(ReflexBase.from_file(base, self.env))
         self.randomizer = DomainRandomizer(cfg.randomization, self.env.sim)
-        self.stagger = Stagger(cfg.initial, self.env)
         self._rng = np.random.default_rng(cfg.seed)
         n = self.num_envs
         max_delay = cfg.randomization.motor_latency_steps[1] if cfg.randomization.enabled else 0
@@ -110,10 +125,6 @@ class RslWalkEnv(VecEnv):
         for i in range(self.num_envs):
             self._new_episode(i)
         obs, _ = self.env.reset(seed=seed)
-        if self.stagger.cfg.enabled:
-            for i in range(self.num_envs):
-                self.stagger.apply(self.env, i, self._rng)
-            obs = observe(self.env)
         self._obs = obs
         self._ep_len[:] = 0
         self._ep_speed[:] = 0.0
@@ -136,10 +147,8 @@ class RslWalkEnv(VecEnv):
         return TensorDict({OBS_GROUP: torch.from_numpy(np.ascontiguousarray(obs, dtype=np.float32))}, batch_size=[self.num_envs])
 
     def env_action(self, policy_actions: np.ndarray) -> np.ndarray:
-        """Policy output (+ reflex base action) -> env action, with the exo command delayed per env."""
-        a = self.actions.to_env(policy_actions)
-        if self.base is not None:
-            a = a + self.base(self._obs)
+        """Policy output -> env action, with the exo command delayed per env."""
+        a = self.actions.to_env(policy_actions)  # the env adds its base controller's action (reflexes)
         self._exo_hist = np.roll(self._exo_hist, 1, axis=0)
         self._exo_hist[0] = a[:, self.actions.exo]
         a[:, self.actions.exo] = self._exo_hist[self._delay, np.arange(self.num_envs)]
@@ -166,9 +175,6 @@ class RslWalkEnv(VecEnv):
             })
             for i in idx:
                 self._new_episode(int(i))
-                self.stagger.apply(self.env, int(i), self._rng)
-            if self.stagger.cfg.enabled:
-                self._obs = observe(self.env)
             self._ep_len[idx] = 0
             self._ep_speed[idx] = 0.0
             for v in self._term_sums.values():

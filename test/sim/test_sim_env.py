@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -135,3 +137,37 @@ def test_config_rejects_bad_values() -> None:
         EnvConfig(substeps=0)
     with pytest.raises(ValueError, match="speed_range_mps"):
         EnvConfig().conditions.__class__(speed_range_mps=(1.5, 0.7))
+
+
+def test_start_pose_staggers_legs_on_the_ground(sag_sim: SimModel) -> None:
+    from exo_sim.env.config import StartPoseConfig
+
+    cfg = dataclasses.replace(SAG, init_joint_noise_rad=0.0,
+                              start=StartPoseConfig(enabled=True, jitter_rad=0.0))
+    env = WalkVecEnv(cfg, 3, nthread=1, autoreset=False, sim=sag_sim)
+    env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 7})
+    m = env.sim.model
+    hips = env.physics.qpos[:, [m.jnt_qposadr[m.joint(j).id] for j in ("hip_flexion_l", "hip_flexion_r")]]
+    # One leg leads at +0.4 rad, the other trails at -0.28 rad; start_seed gives every env the same pose.
+    np.testing.assert_allclose(np.sort(hips, axis=1), np.tile([-0.28, 0.4], (3, 1)), atol=1e-12)
+    np.testing.assert_array_equal(env.physics.qpos[0], env.physics.qpos[2])
+    # Lowered onto the ground: the lowest foot contact capsule is 1 mm up.
+    from exo_sim.env.start_pose import StartPose
+
+    assert StartPose(cfg.start, m, env.index).lowest_contact_z(env.physics.datas[0]) == pytest.approx(0.001, abs=1e-9)
+    # Without start_seed each env draws its own leading side / jitter from its own stream.
+    jit = dataclasses.replace(cfg, start=StartPoseConfig(enabled=True, jitter_rad=0.05))
+    env2 = WalkVecEnv(jit, 3, nthread=1, autoreset=False, sim=sag_sim)
+    env2.reset(seed=1)
+    assert not np.allclose(env2.physics.qpos[0], env2.physics.qpos[1])
+    env.close()
+    env2.close()
+
+
+def test_standing_start_is_the_default(sag_sim: SimModel) -> None:
+    env = WalkVecEnv(SAG, 1, nthread=1, autoreset=False, sim=sag_sim)
+    env.reset(seed=0)
+    m = env.sim.model
+    hips = env.physics.qpos[0, [m.jnt_qposadr[m.joint(j).id] for j in ("hip_flexion_l", "hip_flexion_r")]]
+    assert np.all(np.abs(hips) < 0.05)
+    env.close()

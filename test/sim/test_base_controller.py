@@ -1,0 +1,82 @@
+"""The base controller (reflex layer) inside a policy step: same physics as running it as the policy
+at its own rate, and the policy's action held across its ticks."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exo_sim.env import EnvConfig, WalkVecEnv
+from exo_sim.env.config import ActionConfig, StartPoseConfig
+from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_dict
+from exo_sim.models import BodyConfig, SimModel, build_model
+
+ROOT = Path(__file__).resolve().parents[2]
+CFG = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", init_joint_noise_rad=0.0,
+                init_speed_fraction=0.8, start=StartPoseConfig(enabled=True),
+                action=ActionConfig(residual=True, residual_scale=0.3, mirror=True))
+
+
+@pytest.fixture(scope="module")
+def sim() -> SimModel:
+    return build_model(CFG.body, CFG.exo, timestep_s=CFG.timestep_s)
+
+
+def _theta() -> np.ndarray:
+    return from_dict(json.loads((ROOT / "artifacts/teacher/reflex_best.json").read_text())["params"])
+
+
+def test_base_at_160hz_equals_reflex_as_a_160hz_policy(sim: SimModel) -> None:
+    theta = _theta()
+    fast = WalkVecEnv(dataclasses.replace(CFG, policy_hz=160.0, substeps=4), 2, nthread=1, autoreset=False, sim=sim)
+    layered = WalkVecEnv(dataclasses.replace(CFG, base_hz=160.0), 2, nthread=1, autoreset=False, sim=sim)
+    opts = {"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 3}
+    obs, _ = fast.reset(seed=0, options=opts)
+    layered.reset(seed=0, options=opts)
+    ctrl, proj = ReflexController(fast), ExcitationProjector(fast)
+    layered.set_base_controller(lambda o: proj(ctrl(o, theta)))
+    zero = np.zeros((2, layered.act_layout.size))
+    for _ in range(40):  # 1 s: both legs' stance and swing, phase mirroring included
+        for _ in range(4):
+            obs, *_ = fast.step(proj(ctrl(obs, theta)))
+        layered.step(zero)
+    np.testing.assert_array_equal(layered.physics.qpos, fast.physics.qpos)
+    np.testing.assert_array_equal(layered.excitation, fast.excitation)
+    assert layered.time_s[0] == pytest.approx(1.0) and layered.steps[0] == 40
+    fast.close()
+    layered.close()
+
+
+def test_policy_action_is_held_and_added_to_the_base(sim: SimModel) -> None:
+    cfg = dataclasses.replace(CFG, base_hz=160.0, exo_mode="assist", action=ActionConfig(mirror=False))
+    env = WalkVecEnv(cfg, 1, nthread=1, autoreset=False, sim=sim)
+    env.reset(seed=0)
+    calls = []
+
+    def base(obs: np.ndarray) -> np.ndarray:
+        calls.append(obs.copy())
+        a = np.zeros((1, env.act_layout.size))
+        a[:, env.exo_action_slice] = 0.25
+        return a
+
+    env.set_base_controller(base)
+    a = np.zeros((1, env.act_layout.size))
+    a[:, env.exo_action_slice] = [0.5, 1.0]
+    env.step(a)
+    assert len(calls) == 4  # 160 Hz base under a 40 Hz policy
+    assert not np.array_equal(calls[0], calls[-1])  # each tick sees the current state
+    # policy + base, clipped to the action bounds, times the torque limit
+    np.testing.assert_allclose(env.exo_torque_cmd[0], np.array([0.75, 1.0]) * cfg.exo.torque_limit_nm)
+    env.close()
+
+
+def test_base_rate_must_fit_the_policy_and_physics_rates() -> None:
+    with pytest.raises(ValueError, match="base_hz"):
+        EnvConfig(base_hz=100.0)  # not a multiple of 40 Hz
+    with pytest.raises(ValueError, match="base_hz"):
+        EnvConfig(base_hz=120.0, substeps=16)  # 3 ticks do not divide 16 substeps
+    assert EnvConfig(base_hz=160.0).base_ticks == 4 and EnvConfig().base_ticks == 1
