@@ -11,6 +11,7 @@ env's noise, bias and latency, and a per-episode IMU mounting rotation about the
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import torch
 from exo_interfaces.contract import SAGITTAL_GYRO_SIGN
 from exo_interfaces.params import check_fields, param
 from exo_sim.bridge.sim_bridge_node import base_every, bridge_env_config
-from exo_sim.env.config import EnvConfig
+from exo_sim.env.config import ConditionConfig, EnvConfig
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.student import StudentConfig, StudentTCN
 from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
@@ -51,9 +52,17 @@ class DistillConfig:
     max_samples: int = param(400_000, "Aggregated dataset cap (oldest dropped).", ge=1000)
     placement_sd_deg: float = param(5.0, "Per-episode IMU rotation about the thigh axis, sd (deg).", ge=0.0, le=45.0)
     seed: int = param(0, "Seed of envs, sampling and initial weights.", ge=0)
+    conditions: ConditionConfig = param(
+        ConditionConfig(speed_range_mps=(0.8, 1.6), slope_range_deg=(-10.0, 10.0)),
+        "Speed and slope intervals of the training rollouts (those the teacher walks in).")
+    held_out_speeds_mps: tuple[float, ...] = param((0.9, 1.3, 1.5), "Held-out conditions' speeds, m/s (paired with the slopes).", ge=0.3, le=2.5)
+    held_out_slopes_deg: tuple[float, ...] = param((-7.5, 2.5, 7.5), "Held-out conditions' slopes, deg.", ge=-15.0, le=15.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if len(self.held_out_speeds_mps) != len(self.held_out_slopes_deg):
+            raise ValueError(f"DistillConfig: held_out_speeds_mps {self.held_out_speeds_mps} and held_out_slopes_deg "
+                             f"{self.held_out_slopes_deg} must pair up (same length)")
 
 
 class GyroHistory:
@@ -83,7 +92,8 @@ class Distiller:
     def __init__(self, teacher: Teacher, teacher_env: EnvConfig, cfg: DistillConfig):
         self.cfg = cfg
         self.teacher = teacher
-        env_cfg, self.decimation = bridge_env_config(teacher_env, cfg.student.rate_hz)
+        env_cfg, self.decimation = bridge_env_config(dataclasses.replace(teacher_env, conditions=cfg.conditions),
+                                                     cfg.student.rate_hz)
         self.env = WalkVecEnv(env_cfg, cfg.num_envs, nthread=1, autoreset=True)
         self.limit = env_cfg.exo.torque_limit_nm
         self.mass_kg = self.env.sim.total_mass_kg
@@ -181,7 +191,6 @@ class Distiller:
 
 
 def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, command: str = "",
-                    held_out: tuple[tuple[float, float], ...] = ((0.9, -7.5), (1.3, 2.5), (1.5, 7.5)),
                     held_out_steps: int = 960) -> dict[str, object]:
     """DAgger from an exported teacher; writes the student ONNX and returns the evaluation.
 
@@ -194,7 +203,7 @@ def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, com
     d = Distiller.from_runner(runner, cfg)
     history = d.run()
     evaluation: list[dict[str, float]] = []
-    for speed, slope in held_out:
+    for speed, slope in zip(cfg.held_out_speeds_mps, cfg.held_out_slopes_deg):
         data = d.rollout(0.0, held_out_steps, seed=10_000 + len(evaluation), options={"speed_mps": speed, "slope_deg": slope})
         evaluation.append({"speed_mps": speed, "slope_deg": slope, "falls": int(data["falls"]),
                            **agreement(data["student_nm"], data["teacher_nm"], d.mass_kg)})

@@ -147,7 +147,7 @@ class TeacherRunner:
                 last = [m for m in actor.mlp.modules() if isinstance(m, torch.nn.Linear)][-1]
                 last.weight[exo] = 0.0
                 last.bias[exo] = 0.0
-                actor.distribution.log_std_param[exo] = float(np.log(self.cfg.policy.init_std))
+                actor.distribution.log_std_param[exo] = float(np.log(self.cfg.policy.exo_init_std or self.cfg.policy.init_std))
                 for model in (actor, critic):
                     norm = model.obs_normalizer
                     if hasattr(norm, "_mean"):

@@ -63,6 +63,7 @@ class ReflexTuneConfig:
     speed_weight: float = param(20.0, "Weight of the mean speed error, per m/s.", ge=0.0)
     effort_weight: float = param(5.0, "Weight of mean activation cubed.", ge=0.0)
     init_params: str = param("", "JSON file of named parameters to start from ('' = built-in guess).")
+    action_noise_std: float = param(0.0, "White noise on every action dimension each policy step, added to the reflex action (a residual policy's exploration); the same sequence for every candidate.", ge=0.0, le=0.5)
     stall_after_s: float = param(3.0, "From this time on, a candidate that has covered less than stall_fraction x v* x t counts as fallen, s.", gt=0.0)
     stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
 
@@ -92,9 +93,10 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
     x_end = x0.copy()
     env.set_base_controller(lambda o: proj(ctrl(o, params)))  # at env.cfg.base_hz
-    zero = np.zeros((n, env.act_layout.size))
+    noise_rng = np.random.default_rng([seed, int(round(speed * 100)), int(round(slope_deg * 100)) + 10_000])
     for _ in range(steps):
-        obs, _r, fell, _trunc, _ = env.step(zero)
+        noise = np.tile(noise_rng.normal(0.0, cfg.action_noise_std, env.act_layout.size), (n, 1))
+        obs, _r, fell, _trunc, _ = env.step(noise)
         effort += alive * np.mean(env.physics.act**3, axis=1)
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
         t_alive += alive * env.cfg.policy_dt_s
