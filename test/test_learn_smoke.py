@@ -119,3 +119,41 @@ def test_stage2_from_stage1_bc_and_export(cfg, sim, tmp_path: Path) -> None:
     o, _ = env.reset(seed=3)
     np.testing.assert_allclose(teacher(o), factory(env)(o), atol=1e-5)
     env.close()
+
+
+def test_exo_only_teacher_on_a_reflex_layer_round_trips_through_onnx(cfg, sim, tmp_path: Path) -> None:
+    """A residual teacher on the 160 Hz reflex layer: the ONNX teacher, bound to an env, installs the
+    reflex as the env's base controller and drives the same physics as the checkpoint."""
+    import dataclasses
+
+    from exo_sim.env.walk import WalkVecEnv
+    from exo_sim.learning.policy import export_checkpoint
+    from exo_sim.learning.reflex import INITIAL, to_dict
+
+    torch.set_num_threads(1)
+    reflex = tmp_path / "reflex.json"
+    reflex.write_text(json.dumps({"params": to_dict(INITIAL), "cost": 0.0, "generation": 0}))
+    c = dataclasses.replace(
+        cfg, env=dataclasses.replace(cfg.env, exo_mode="assist", base_hz=160.0),
+        policy=dataclasses.replace(cfg.policy, reflex_base=str(reflex), muscle_residual=False, init_std=0.3))
+    runner = TeacherRunner(c, tmp_path / "t", sim=sim)
+    runner.learn(2)
+    runner.close()
+    onnx_path = export_checkpoint(tmp_path / "t" / "latest.pt", tmp_path / "teacher.onnx")
+    rollouts = []
+    for source in ({"onnx": str(onnx_path)}, {"checkpoint": str(tmp_path / "t" / "latest.pt")}):
+        factory, env_cfg, _label = load_policy(**source)
+        assert env_cfg.base_hz == 160.0
+        env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False, sim=sim)
+        policy = factory(env)
+        assert env.base is not None  # the reflexes drive the muscles
+        obs, _ = env.reset(seed=1)
+        for _ in range(8):
+            a = policy(obs)
+            exo = np.zeros(a.shape[1], dtype=bool)
+            exo[env.exo_action_slice] = True
+            assert np.all(a[:, ~exo] == 0.0)  # exo-only policy
+            obs, *_ = env.step(a)
+        rollouts.append(env.physics.qpos.copy())
+        env.close()
+    np.testing.assert_allclose(rollouts[0], rollouts[1], atol=1e-4)

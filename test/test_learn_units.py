@@ -122,3 +122,30 @@ def test_mirror_augment_is_an_involution(env) -> None:
     torch.testing.assert_close(obs4[OBS_GROUP][5:], x)
     torch.testing.assert_close(act4[5:], a)
     assert not torch.equal(obs2[OBS_GROUP][5:], x)
+
+
+def test_exo_only_action_map_passes_nothing_but_the_exo(env) -> None:
+    from exo_sim.learning.vec_adapter import ActionMap
+
+    amap = ActionMap(env.act_layout, 0.5, 0.1, muscles=False)
+    u = np.ones((2, env.act_layout.size))
+    a = amap.to_env(u)
+    exo = np.zeros(env.act_layout.size, dtype=bool)
+    exo[env.exo_action_slice] = True
+    np.testing.assert_array_equal(a[:, ~exo], 0.0)  # muscles stay with the base controller
+    np.testing.assert_array_equal(a[:, exo], 0.5)
+    np.testing.assert_array_equal(amap.to_policy(a)[:, ~exo], 0.0)
+
+
+def test_reflex_tune_config_and_stage_configs_load() -> None:
+    from exo_sim.learning.distill import DistillConfig
+    from exo_sim.learning.reflex_tune import load_reflex_tune_config
+
+    tune = load_reflex_tune_config(REPO / "config" / "train" / "reflex_160.yaml")
+    assert tune.env.base_ticks == 4 and tune.env.start.enabled
+    s1 = load_train_config(REPO / "config" / "train" / "stage1_reflex160.yaml")
+    s2 = load_train_config(REPO / "config" / "train" / "stage2_reflex160.yaml")
+    assert (s1.stage, s2.stage) == ("no_exo", "assist") and not s2.policy.muscle_residual
+    assert s1.env.base_hz == s2.env.base_hz == tune.env.base_hz
+    with pytest.raises(ValueError, match="pair up"):
+        DistillConfig(held_out_speeds_mps=(1.0, 1.2), held_out_slopes_deg=(0.0,))

@@ -192,10 +192,10 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
 
         return factory, env_cfg, f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
     if onnx:
-        from exo_sim.learning.teacher_export import TeacherRunner
+        from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
 
         runner = TeacherRunner(onnx)
-        return (lambda env: runner), runner.info.env, f"Teacher ONNX `{onnx}` (stage {runner.info.stage})"
+        return (lambda env: teacher_policy(runner, env)), runner.info.env, f"Teacher ONNX `{onnx}` (stage {runner.info.stage})"
     raise ValueError("give one of checkpoint, reflex (+ config) or onnx")
 
 

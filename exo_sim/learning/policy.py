@@ -21,7 +21,7 @@ from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.ppo_runner import build_actor
 from exo_sim.learning.teacher_export import export_teacher
 from exo_sim.learning.train_config import TrainConfig
-from exo_sim.learning.vec_adapter import OBS_GROUP, ActionMap
+from exo_sim.learning.vec_adapter import OBS_GROUP, ActionMap, action_map
 
 Policy = Callable[[np.ndarray], np.ndarray]
 
@@ -34,7 +34,7 @@ class ActorModule(torch.nn.Module):
         self.normalizer = cast(torch.nn.Module, actor.obs_normalizer)
         self.mlp = cast(torch.nn.Module, actor.mlp)
         self.register_buffer("offset", torch.as_tensor(action_map.offset, dtype=torch.float32))
-        self.scale = float(action_map.scale)
+        self.register_buffer("scale", torch.as_tensor(action_map.scale, dtype=torch.float32))
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         return self.offset + self.scale * self.mlp(self.normalizer(obs))
@@ -51,8 +51,7 @@ def actor_module(cfg: TrainConfig, state: dict[str, Any], env: WalkVecEnv) -> Ac
     obs = TensorDict({OBS_GROUP: torch.zeros(1, env.obs_layout.size)}, batch_size=[1])
     actor = build_actor(cfg, obs, env.act_layout.size)
     actor.load_state_dict(state["actor_state_dict"])
-    amap = ActionMap(env.act_layout, cfg.policy.action_scale, 0.0 if cfg.policy.reflex_base else cfg.policy.synergy_offset)
-    return ActorModule(actor, amap).eval()
+    return ActorModule(actor, action_map(cfg, env)).eval()
 
 
 def torch_policy(module: ActorModule) -> Policy:

@@ -44,6 +44,7 @@ class PolicyConfig:
     critic_hidden: tuple[int, ...] = param((256, 256), "Critic hidden layer widths.", ge=8, le=2048)
     activation: Literal["elu", "relu", "tanh"] = param("elu", "Hidden activation.")
     init_std: float = param(0.3, "Initial action noise std (policy output units).", gt=0.0, le=2.0)
+    muscle_residual: bool = param(True, "Policy outputs drive the muscles too (residual on the reflex base); False: exo torques only.")
     exo_init_std: float = param(0.0, "Initial noise std of the exo outputs when the assisted stage starts from stage 1; 0 = init_std. "
                                 "(The muscle residual on a reflex base tolerates little noise; the exo torque needs enough to explore.)", ge=0.0, le=2.0)
     obs_normalization: bool = param(True, "Running mean/std normalisation of actor and critic inputs.")

@@ -30,21 +30,35 @@ OBS_GROUP = "policy"
 
 
 class ActionMap:
-    """env action = offset + scale x policy output (synergies get a small positive offset)."""
+    """env action = offset + scale x policy output (synergies get a small positive offset).
 
-    def __init__(self, layout: Layout, scale: float, synergy_offset: float) -> None:
+    With ``muscles=False`` only the exo outputs reach the env (scale 0 elsewhere): the policy
+    learns the exo torques on top of a base controller that drives the muscles alone."""
+
+    def __init__(self, layout: Layout, scale: float, synergy_offset: float, *, muscles: bool = True) -> None:
         self.offset = np.zeros(layout.size)
         self.offset[layout.slices()["synergy"]] = synergy_offset
-        self.scale = scale
         self.exo = layout.slices()["exo"]
+        self.scale = np.full(layout.size, scale)
+        if not muscles:
+            keep = np.zeros(layout.size, dtype=bool)
+            keep[self.exo] = True
+            self.scale[~keep] = 0.0
+            self.offset[~keep] = 0.0
 
     def to_env(self, u: np.ndarray) -> np.ndarray:
         """Policy output (N, A) -> env action (N, A) (the env clips to its bounds)."""
         return self.offset + self.scale * u
 
     def to_policy(self, a: np.ndarray) -> np.ndarray:
-        """Inverse map (for behaviour cloning targets)."""
-        return (a - self.offset) / self.scale
+        """Inverse map (for behaviour cloning targets); 0 where the output is not used."""
+        return np.divide(a - self.offset, self.scale, out=np.zeros_like(np.asarray(a, dtype=float)), where=self.scale != 0)
+
+
+def action_map(cfg: TrainConfig, env: WalkVecEnv) -> ActionMap:
+    """The action map of a training config on ``env``'s layout."""
+    p = cfg.policy
+    return ActionMap(env.act_layout, p.action_scale, 0.0 if p.reflex_base else p.synergy_offset, muscles=p.muscle_residual)
 
 
 class ReflexBase:
@@ -97,7 +111,7 @@ class RslWalkEnv(VecEnv):
         self.device = "cpu"
         self.cfg = dataclasses.asdict(cfg)
         base = cfg.policy.reflex_base
-        self.actions = ActionMap(self.env.act_layout, cfg.policy.action_scale, 0.0 if base else cfg.policy.synergy_offset)
+        self.actions = action_map(cfg, self.env)
         if base:
             self.env.set_base_controller(ReflexBase.from_file(base, self.env))
         self.randomizer = DomainRandomizer(cfg.randomization, self.env.sim)
