@@ -128,13 +128,15 @@ def test_exo_only_action_map_passes_nothing_but_the_exo(env) -> None:
     from exo_sim.learning.vec_adapter import ActionMap
 
     amap = ActionMap(env.act_layout, 0.5, 0.1, muscles=False)
-    u = np.ones((2, env.act_layout.size))
-    a = amap.to_env(u)
+    assert amap.policy_size == 2 and amap.policy_exo == slice(0, 2)
+    a = amap.to_env(np.array([[1.0, -0.5], [0.2, 0.4]]))
     exo = np.zeros(env.act_layout.size, dtype=bool)
     exo[env.exo_action_slice] = True
     np.testing.assert_array_equal(a[:, ~exo], 0.0)  # muscles stay with the base controller
-    np.testing.assert_array_equal(a[:, exo], 0.5)
-    np.testing.assert_array_equal(amap.to_policy(a)[:, ~exo], 0.0)
+    np.testing.assert_allclose(a[:, exo], [[0.5, -0.25], [0.1, 0.2]])
+    np.testing.assert_allclose(amap.to_policy(a), [[1.0, -0.5], [0.2, 0.4]])
+    full = ActionMap(env.act_layout, 0.5, 0.1)
+    assert full.policy_size == env.act_layout.size and full.policy_exo == env.exo_action_slice
 
 
 def test_reflex_tune_config_and_stage_configs_load() -> None:

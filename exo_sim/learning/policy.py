@@ -34,10 +34,12 @@ class ActorModule(torch.nn.Module):
         self.normalizer = cast(torch.nn.Module, actor.obs_normalizer)
         self.mlp = cast(torch.nn.Module, actor.mlp)
         self.register_buffer("offset", torch.as_tensor(action_map.offset, dtype=torch.float32))
-        self.register_buffer("scale", torch.as_tensor(action_map.scale, dtype=torch.float32))
+        place = np.zeros((action_map.policy_size, action_map.size), dtype=np.float32)
+        place[np.arange(action_map.policy_size), action_map.columns] = action_map.scale
+        self.register_buffer("place", torch.as_tensor(place))  # policy output -> scaled action columns
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        return self.offset + self.scale * self.mlp(self.normalizer(obs))
+        return self.offset + self.mlp(self.normalizer(obs)) @ self.place
 
 
 def load_checkpoint(path: str | Path) -> tuple[TrainConfig, dict[str, Any]]:
@@ -49,9 +51,10 @@ def load_checkpoint(path: str | Path) -> tuple[TrainConfig, dict[str, Any]]:
 def actor_module(cfg: TrainConfig, state: dict[str, Any], env: WalkVecEnv) -> ActorModule:
     """Rebuild the actor of a checkpoint for ``env`` (which must have the training layout)."""
     obs = TensorDict({OBS_GROUP: torch.zeros(1, env.obs_layout.size)}, batch_size=[1])
-    actor = build_actor(cfg, obs, env.act_layout.size)
+    amap = action_map(cfg, env)
+    actor = build_actor(cfg, obs, amap.policy_size)
     actor.load_state_dict(state["actor_state_dict"])
-    return ActorModule(actor, action_map(cfg, env)).eval()
+    return ActorModule(actor, amap).eval()
 
 
 def torch_policy(module: ActorModule) -> Policy:

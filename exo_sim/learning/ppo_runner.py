@@ -141,7 +141,7 @@ class TeacherRunner:
         if "critic_state_dict" in state:
             critic.load_state_dict(state["critic_state_dict"], strict=True)
         if self.cfg.stage == "assist" and state.get("stage") != "assist":
-            exo = self.env.actions.exo
+            exo = self.env.actions.policy_exo
             exo_obs = self.env.env.obs_layout.slices()["exo_torque_norm"]
             with torch.no_grad():
                 last = [m for m in actor.mlp.modules() if isinstance(m, torch.nn.Linear)][-1]

@@ -58,6 +58,8 @@ class PolicyConfig:
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if self.symmetry_augmentation and not self.muscle_residual:
+            raise ValueError("PolicyConfig: symmetry_augmentation needs the full action (muscle_residual: true)")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,29 +30,37 @@ OBS_GROUP = "policy"
 
 
 class ActionMap:
-    """env action = offset + scale x policy output (synergies get a small positive offset).
+    """env action = offset + scale x (policy output placed in the action layout).
 
-    With ``muscles=False`` only the exo outputs reach the env (scale 0 elsewhere): the policy
-    learns the exo torques on top of a base controller that drives the muscles alone."""
+    With ``muscles=True`` the policy outputs the whole action (synergies get a small positive
+    offset). With ``muscles=False`` it outputs the two exo torques only: the muscles stay with the
+    env's base controller (the reflex layer) and PPO explores, and is credited, in two dimensions.
+    """
 
     def __init__(self, layout: Layout, scale: float, synergy_offset: float, *, muscles: bool = True) -> None:
-        self.offset = np.zeros(layout.size)
-        self.offset[layout.slices()["synergy"]] = synergy_offset
+        self.size = layout.size
         self.exo = layout.slices()["exo"]
-        self.scale = np.full(layout.size, scale)
-        if not muscles:
-            keep = np.zeros(layout.size, dtype=bool)
-            keep[self.exo] = True
-            self.scale[~keep] = 0.0
-            self.offset[~keep] = 0.0
+        self.offset = np.zeros(layout.size)
+        self.scale = scale
+        if muscles:
+            self.offset[layout.slices()["synergy"]] = synergy_offset
+            self.columns = np.arange(layout.size)  # action column of each policy output
+        else:
+            self.columns = np.arange(layout.size)[self.exo]
+        self.policy_size = len(self.columns)
+        #: Where the exo outputs sit in the policy output.
+        self.policy_exo = slice(int(np.flatnonzero(self.columns == self.exo.start)[0]),
+                                int(np.flatnonzero(self.columns == self.exo.stop - 1)[0]) + 1)
 
     def to_env(self, u: np.ndarray) -> np.ndarray:
-        """Policy output (N, A) -> env action (N, A) (the env clips to its bounds)."""
-        return self.offset + self.scale * u
+        """Policy output (N, policy_size) -> env action (N, A) (the env clips to its bounds)."""
+        a = np.tile(self.offset, (len(u), 1))
+        a[:, self.columns] += self.scale * np.asarray(u, dtype=float)
+        return a
 
     def to_policy(self, a: np.ndarray) -> np.ndarray:
-        """Inverse map (for behaviour cloning targets); 0 where the output is not used."""
-        return np.divide(a - self.offset, self.scale, out=np.zeros_like(np.asarray(a, dtype=float)), where=self.scale != 0)
+        """Inverse map (for behaviour cloning targets)."""
+        return (np.asarray(a, dtype=float)[:, self.columns] - self.offset[self.columns]) / self.scale
 
 
 def action_map(cfg: TrainConfig, env: WalkVecEnv) -> ActionMap:
@@ -105,13 +113,13 @@ class RslWalkEnv(VecEnv):
         self.train_cfg = cfg
         self.env = env or WalkVecEnv(cfg.env, cfg.num_envs, backend=cfg.backend, nthread=cfg.nthread, sim=sim)
         self.num_envs = self.env.num_envs
-        self.num_actions = int(self.env.single_action_space.shape[0])
         self.max_episode_length = cfg.env.max_steps
         self.episode_length_buf = torch.zeros(self.num_envs, dtype=torch.long)
         self.device = "cpu"
         self.cfg = dataclasses.asdict(cfg)
         base = cfg.policy.reflex_base
         self.actions = action_map(cfg, self.env)
+        self.num_actions = self.actions.policy_size
         if base:
             self.env.set_base_controller(ReflexBase.from_file(base, self.env))
         self.randomizer = DomainRandomizer(cfg.randomization, self.env.sim)
