@@ -52,7 +52,12 @@ def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
     assert row["falls_assisted"] == 1
     write_outputs([row], tmp_path, header="# test")
     assert (tmp_path / "comparison.csv").read_text().startswith("speed_mps,slope_deg")
-    assert "| 1.2 | +0 | -5.0 |" in (tmp_path / "report.md").read_text()
+    assert "| 1.2 | +0 | -5.0 ± 0.0 |" in (tmp_path / "report.md").read_text()  # identical strides: no spread
+    # A condition with fewer strides than asked for reports no change.
+    few = _condition_row(1.2, 0.0, {"no_exo": {k: [v] for k, v in base.items()},
+                                    "assisted": {k: [v] for k, v in assisted.items()}}, {"no_exo": 0, "assisted": 0},
+                         min_strides=row["strides_no_exo"] + 1)
+    assert np.isnan(few["activation_change_pct"]) and np.isnan(few["power_total_change_pct"])
     assert (tmp_path / "profiles.png").stat().st_size > 1000 and (tmp_path / "trend.png").is_file()
 
 

@@ -41,6 +41,7 @@ class CompareConfig:
     duration_s: float = param(20.0, "Walking time per episode (s).", gt=0.0, le=600.0)
     skip_strides: int = param(2, "Initial strides dropped as transient.", ge=0)
     grf_threshold_bw: float = param(0.05, "Vertical GRF / body weight marking contact.", gt=0.0, le=1.0)
+    min_strides: int = param(10, "Strides (over all seeds, after the transient) each condition needs before a change is reported.", ge=1)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -104,14 +105,18 @@ def compare(no_exo: PolicyFactory, assisted: PolicyFactory, no_exo_env: EnvConfi
                     falls[name] += int(w.fell)
                     for k, v in stride_outcomes(w, mass_kg, weight_n, cfg).items():
                         per[name].setdefault(k, []).append(v)
-            rows.append(_condition_row(speed, slope, per, falls))
+            rows.append(_condition_row(speed, slope, per, falls, cfg.min_strides))
             log.info("compare %.1f m/s %+.0f deg: %s", speed, slope,
                      {k: rows[-1][k] for k in ("activation_change_pct", "power_total_change_pct")})
     return rows
 
 
-def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.ndarray]]], falls: dict[str, int]
-                   ) -> dict[str, Any]:
+def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.ndarray]]], falls: dict[str, int],
+                   min_strides: int = 1) -> dict[str, Any]:
+    """Means, spreads and changes of one condition; changes are NaN with fewer than ``min_strides``
+    strides in either teacher (a walk that falls within a few strides is not a gait to compare).
+    ``*_change_ci95_pct``: half-width of the normal-approximation 95 % interval of the change, from
+    the per-stride spread (strides of one walk are not independent: read it as a lower bound)."""
     row: dict[str, Any] = {"speed_mps": speed, "slope_deg": slope, "falls_no_exo": falls["no_exo"],
                            "falls_assisted": falls["assisted"]}
     for key in ("activation", "power_hip", "power_knee", "power_ankle", "power_total"):
@@ -121,9 +126,14 @@ def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.
         row[f"{key}_no_exo_sd"] = float(a.std()) if a.size else float("nan")
         row[f"{key}_assisted"] = float(b.mean()) if b.size else float("nan")
         row[f"{key}_assisted_sd"] = float(b.std()) if b.size else float("nan")
-        row[f"{key}_change_pct"] = 100.0 * (row[f"{key}_assisted"] - row[f"{key}_no_exo"]) / row[f"{key}_no_exo"] \
-            if a.size and b.size and row[f"{key}_no_exo"] else float("nan")
+        enough = min(a.size, b.size) >= min_strides and bool(row[f"{key}_no_exo"])
+        base = row[f"{key}_no_exo"]
+        row[f"{key}_change_pct"] = 100.0 * (row[f"{key}_assisted"] - base) / base if enough else float("nan")
+        row[f"{key}_change_ci95_pct"] = (100.0 * 1.96 * np.sqrt(a.var() / a.size + b.var() / b.size) / abs(base)
+                                         if enough else float("nan"))
         row[f"strides_{key}"] = int(min(a.size, b.size))
+    row["strides_no_exo"] = int(sum(v.size for v in per["no_exo"].get("activation", [])))
+    row["strides_assisted"] = int(sum(v.size for v in per["assisted"].get("activation", [])))
     profiles = per["assisted"].get("torque_profile", [])
     if profiles:
         mean, sd = metrics.profile_mean_sd(np.concatenate(profiles))
@@ -146,15 +156,18 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
         writer.writerows(rows)
     _figures(rows, out_dir)
     lines = [header, "", "| speed (m/s) | slope (deg) | activation change (%) | hip | knee | ankle | total positive power change (%) "
-             "| peak ext / flex (Nm/kg) | timing (% stride) | falls no-exo / assisted |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| peak ext / flex (Nm/kg) | timing (% stride) | falls no-exo / assisted | strides no-exo / assisted |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
-            f"| {r['speed_mps']:.1f} | {r['slope_deg']:+.0f} | {r['activation_change_pct']:+.1f} | "
+            f"| {r['speed_mps']:.1f} | {r['slope_deg']:+.0f} | {r['activation_change_pct']:+.1f} "
+            f"± {r['activation_change_ci95_pct']:.1f} | "
             f"{r['power_hip_change_pct']:+.1f} | {r['power_knee_change_pct']:+.1f} | {r['power_ankle_change_pct']:+.1f} | "
-            f"{r['power_total_change_pct']:+.1f} | {r.get('peak_extension_nm_per_kg', float('nan')):.3f} / "
+            f"{r['power_total_change_pct']:+.1f} ± {r['power_total_change_ci95_pct']:.1f} | "
+            f"{r.get('peak_extension_nm_per_kg', float('nan')):.3f} / "
             f"{r.get('peak_flexion_nm_per_kg', float('nan')):.3f} | {r.get('peak_extension_pct_stride', float('nan')):.0f} / "
-            f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['falls_no_exo']} / {r['falls_assisted']} |"
+            f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['falls_no_exo']} / {r['falls_assisted']} | "
+            f"{r['strides_no_exo']} / {r['strides_assisted']} |"
         )
     lines += ["", "![assistance profiles](profiles.png)", "", "![trend with speed](trend.png)", ""]
     (out_dir / "report.md").write_text("\n".join(lines))
