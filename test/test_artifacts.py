@@ -9,7 +9,7 @@ from exo_control.policy.default_student import DEFAULT_STUDENT
 from exo_control.policy.student_runner import StudentRunner
 from exo_interfaces.contract import JOINT_NAMES
 from exo_interfaces.student_io import INPUT_CHANNELS
-from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER, SimBridgeConfig, bridge_env_config
+from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER, SimBridgeConfig, base_every, bridge_env_config
 from exo_sim.learning.teacher_export import TeacherRunner
 
 TEACHERS = Path(__file__).resolve().parents[1] / "artifacts" / "teacher"
@@ -35,3 +35,7 @@ def test_committed_teachers_match_the_bridge() -> None:
     assert assisted.info.env.body == no_exo.info.env.body
     assert (assisted.info.obs_dim, assisted.info.act_dim) == (no_exo.info.obs_dim, no_exo.info.act_dim)
     bridge_env_config(assisted.info.env, SimBridgeConfig().sensor_rate_hz)  # rates divide
+    # The same simulated person under both conditions: one reflex layer, at one rate.
+    assert assisted.info.reflex_params is not None and assisted.info.reflex_params == no_exo.info.reflex_params
+    assert assisted.info.env.base_hz == no_exo.info.env.base_hz
+    assert base_every(assisted.info.env, SimBridgeConfig().sensor_rate_hz) >= 1
