@@ -97,6 +97,9 @@ class StartPoseConfig:
     lead_knee_rad: float = param(0.1, "Knee flexion of the leading leg, rad (positive = flexed).", ge=0.0, le=1.5)
     trail_knee_rad: float = param(0.1, "Knee flexion of the trailing leg, rad (positive = flexed).", ge=0.0, le=1.5)
     jitter_rad: float = param(0.03, "Uniform noise on these four joint angles, rad.", ge=0.0, le=0.3)
+    gravity_upright: bool = param(
+        False, "On a slope, pitch the body to stand upright against gravity (as a person on a ramp does) instead of "
+        "along the ground normal (leaning back uphill, forward downhill, by the slope angle).")
 
     def __post_init__(self) -> None:
         check_fields(self)

@@ -116,7 +116,7 @@ class WalkVecEnv(VectorEnv):
         data.qpos[ix.bio_qpos] += rng.uniform(-1.0, 1.0, len(ix.bio_qpos)) * cfg.init_joint_noise_rad
         data.qvel[0] = cfg.init_speed_fraction * speed  # root's first dof is forward (+x) translation
         start_seed = options.get("start_seed")
-        self._start.apply(model, data, rng if start_seed is None else np.random.default_rng(start_seed))
+        self._start.apply(model, data, rng if start_seed is None else np.random.default_rng(start_seed), slope)
         mujoco.mj_forward(model, data)
         self.physics.sync_from_data(i)
         self.target_speed[i] = speed

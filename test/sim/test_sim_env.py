@@ -171,3 +171,22 @@ def test_standing_start_is_the_default(sag_sim: SimModel) -> None:
     hips = env.physics.qpos[0, [m.jnt_qposadr[m.joint(j).id] for j in ("hip_flexion_l", "hip_flexion_r")]]
     assert np.all(np.abs(hips) < 0.05)
     env.close()
+
+
+@pytest.mark.parametrize("body", ["myolegs26_sagittal", "myolegs26"])
+def test_gravity_upright_start_leans_into_the_slope(body: str) -> None:
+    from exo_sim.env.config import StartPoseConfig
+
+    def lean_at_start(upright: bool, slope_deg: float) -> float:
+        cfg = EnvConfig(body=BodyConfig(name=body), init_joint_noise_rad=0.0,
+                        start=StartPoseConfig(enabled=True, jitter_rad=0.0, gravity_upright=upright))
+        env = WalkVecEnv(cfg, 1, nthread=1, autoreset=False)
+        obs, _ = env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": slope_deg, "start_seed": 0})
+        q = obs[0, env.obs_layout.slices()["pelvis_quat"]]
+        env.close()
+        return float(2.0 * np.arctan2(q[2], q[0]))  # pitch about the ground's y axis, forward positive
+
+    base = lean_at_start(False, 5.0)
+    assert lean_at_start(False, -5.0) == pytest.approx(base, abs=1e-9)  # ground-normal upright ignores the slope
+    assert lean_at_start(True, 5.0) - base == pytest.approx(np.deg2rad(5.0), abs=1e-6)  # uphill: forward
+    assert lean_at_start(True, -5.0) - base == pytest.approx(np.deg2rad(-5.0), abs=1e-6)  # downhill: back
