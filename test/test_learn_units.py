@@ -151,3 +151,35 @@ def test_reflex_tune_config_and_stage_configs_load() -> None:
     assert s1.env.base_hz == s2.env.base_hz == tune.env.base_hz
     with pytest.raises(ValueError, match="pair up"):
         DistillConfig(held_out_speeds_mps=(1.0, 1.2), held_out_slopes_deg=(0.0,))
+
+
+def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Path) -> None:
+    import json
+
+    from exo_sim.env import EnvConfig, WalkVecEnv
+    from exo_sim.env.config import StartPoseConfig
+    from exo_sim.learning.reflex import INITIAL, ExcitationProjector, ReflexController
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, rollout_cost, tune
+    from exo_sim.models import BodyConfig
+
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
+                        init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+    cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.2,), slopes_deg=(0.0, 5.0), seeds=(0,), duration_s=0.5,
+                           popsize=4, generations=2, action_noise_std=0.02)
+    # Identical candidates from one start under one noise sequence score identically.
+    env = WalkVecEnv(env_cfg, 4, nthread=1, autoreset=False)
+    cost, info = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), cfg, 1.2, 0)
+    assert np.all(cost == cost[0]) and np.all(info["t_alive_s"] == info["t_alive_s"][0])
+    again, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), cfg, 1.2, 0)
+    np.testing.assert_array_equal(cost, again)
+    assert env.base is None  # the tuning removes its base controller afterwards
+    env.close()
+
+    best = tune(cfg, tmp_path / "run")
+    assert best["generation"] >= 1 and np.isfinite(best["cost"])
+    tune(cfg, tmp_path / "run", resume=True, generations=1)
+    rows = (tmp_path / "run" / "progress.csv").read_text().strip().splitlines()
+    assert len(rows) == 1 + 3 and rows[-1].startswith("3,")
+    assert set(json.loads((tmp_path / "run" / "best.json").read_text())["params"]) >= {"sw_lean_comp", "lean_ref_slope"}
+    with pytest.raises(FileExistsError):
+        tune(cfg, tmp_path / "run")

@@ -6,8 +6,11 @@ those conditions and the initial-state seeds):
         + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3)
 where d is the forward COM distance before a fall and v_mean = d / t_alive. The progress term
 makes standing still (a strong local optimum of fall + speed costs alone) worse than walking
-forward for a while. Every generation writes ``es.pkl`` (the whole
-CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
+forward for a while. A run that has covered less than ``stall_fraction`` of v* t after
+``stall_after_s`` counts as a fall. The reflexes act as the env's base controller (at
+``env.base_hz``), optionally under ``action_noise_std`` of white action noise (the same sequence
+for every candidate), so the tuned layer tolerates a policy's exploration on top of it. Every
+generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     """Cost of each env's parameters (N, P) on one episode; envs stop counting when they fall."""
     n = env.num_envs
     # The same start pose for every env: candidates are compared from one state.
-    obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope_deg, "start_seed": seed})
+    env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope_deg, "start_seed": seed})
     steps = int(round(cfg.duration_s * env.cfg.policy_hz))
     alive = np.ones(n, dtype=bool)
     t_alive = np.zeros(n)
@@ -96,7 +99,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     noise_rng = np.random.default_rng([seed, int(round(speed * 100)), int(round(slope_deg * 100)) + 10_000])
     for _ in range(steps):
         noise = np.tile(noise_rng.normal(0.0, cfg.action_noise_std, env.act_layout.size), (n, 1))
-        obs, _r, fell, _trunc, _ = env.step(noise)
+        _obs, _r, fell, _trunc, _ = env.step(noise)  # the reflexes act through the base controller
         effort += alive * np.mean(env.physics.act**3, axis=1)
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
         t_alive += alive * env.cfg.policy_dt_s
