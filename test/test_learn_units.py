@@ -149,6 +149,10 @@ def test_reflex_tune_config_and_stage_configs_load() -> None:
     s2 = load_train_config(REPO / "config" / "train" / "stage2_reflex160.yaml")
     assert (s1.stage, s2.stage) == ("no_exo", "assist") and not s2.policy.muscle_residual
     assert s1.env.base_hz == s2.env.base_hz == tune.env.base_hz
+    from exo_sim.learning.train_config import PolicyConfig
+
+    with pytest.raises(ValueError, match="reflex_base"):
+        PolicyConfig(muscle_residual=False)
     with pytest.raises(ValueError, match="pair up"):
         DistillConfig(held_out_speeds_mps=(1.0, 1.2), held_out_slopes_deg=(0.0,))
 

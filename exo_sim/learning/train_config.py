@@ -60,6 +60,8 @@ class PolicyConfig:
         check_fields(self)
         if self.symmetry_augmentation and not self.muscle_residual:
             raise ValueError("PolicyConfig: symmetry_augmentation needs the full action (muscle_residual: true)")
+        if not self.muscle_residual and not self.reflex_base:
+            raise ValueError("PolicyConfig: muscle_residual: false needs a reflex_base to drive the muscles")
 
 
 @dataclass(frozen=True, kw_only=True)
