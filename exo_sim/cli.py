@@ -150,19 +150,17 @@ def _config_dict(cfg: Any) -> dict[str, Any]:
 
 def _compare(args: argparse.Namespace) -> int:
     from exo_interfaces.params import from_mapping
-    from exo_sim.env.walk import WalkVecEnv
     from exo_sim.learning.compare import CompareConfig, compare, write_outputs
     from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
+    from exo_sim.models.build import build_model
 
     cfg = from_mapping(CompareConfig, _overrides(args.set), source="--set")
     runners = {name: TeacherRunner(path) for name, path in (("no_exo", args.no_exo), ("assisted", args.assisted))}
-    envs = {name: WalkVecEnv(r.info.env, 1, nthread=1, autoreset=False) for name, r in runners.items()}
-    mass = envs["assisted"].sim.total_mass_kg
-    weight = envs["assisted"].body_weight_n
-    for env in envs.values():
-        env.close()
+    trained = runners["assisted"].info.env
+    sim = build_model(trained.body, trained.exo, timestep_s=trained.timestep_s)  # one build for both envs
+    mass = sim.total_mass_kg
     rows = compare(lambda env: teacher_policy(runners["no_exo"], env), lambda env: teacher_policy(runners["assisted"], env),
-                   runners["no_exo"].info.env, runners["assisted"].info.env, cfg, mass, weight)
+                   runners["no_exo"].info.env, trained, cfg, sim=sim)
     header = (f"# Assisted vs no-exo\n\n`{_command()}`\n\nno-exo teacher: `{args.no_exo}` "
               f"(commit {runners['no_exo'].info.training_commit}); assisted: `{args.assisted}`. Body mass with exo "
               f"{mass:.1f} kg. Changes are (assisted - no_exo) / no_exo over strides after the first "

@@ -187,3 +187,18 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
     assert set(json.loads((tmp_path / "run" / "best.json").read_text())["params"]) >= {"sw_lean_comp", "lean_ref_slope"}
     with pytest.raises(FileExistsError):
         tune(cfg, tmp_path / "run")
+
+
+def test_held_base_is_recomputed_every_nth_call() -> None:
+    from exo_sim.learning.vec_adapter import ReflexBase
+
+    seen: list[float] = []
+
+    def base(obs: np.ndarray) -> np.ndarray:
+        seen.append(float(obs[0, 0]))
+        return obs * 2.0
+
+    held = ReflexBase.hold(base, 4)
+    out = [float(held(np.array([[float(i)]]))[0, 0]) for i in range(9)]
+    assert seen == [0.0, 4.0, 8.0]  # a 40 Hz base in a 160 Hz env
+    assert out == [0.0] * 4 + [8.0] * 4 + [16.0]

@@ -24,6 +24,7 @@ from exo_interfaces.params import check_fields, param
 from exo_sim import metrics
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
+from exo_sim.models.build import SimModel
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +57,19 @@ class Walk:
     signals: dict[str, np.ndarray]  # (T, ...) each
 
 
-def walk(factory: PolicyFactory, env_cfg: EnvConfig, speed: float, slope: float, seed: int, duration_s: float) -> Walk:
-    """One episode of the policy ``factory`` binds to a fresh env (its reflex base installed there)."""
-    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
-    try:
-        policy = factory(env)
-        obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope})
-        rows: list[dict[str, np.ndarray]] = []
-        fell = False
-        for _ in range(int(round(duration_s * env_cfg.policy_hz))):
-            obs, _r, term, trunc, _info = env.step(policy(obs))
-            rows.append({k: v[0] for k, v in env.gait_signals().items()})
-            if term[0] or trunc[0]:
-                fell = bool(term[0])
-                break
-        signals = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
-        return Walk(fell, env_cfg.policy_dt_s, signals)
-    finally:
-        env.close()
+def walk(policy: Policy, env: WalkVecEnv, speed: float, slope: float, seed: int, duration_s: float) -> Walk:
+    """One episode of ``policy`` (already bound to ``env``) from a seeded reset."""
+    obs, _ = env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope})
+    rows: list[dict[str, np.ndarray]] = []
+    fell = False
+    for _ in range(int(round(duration_s * env.cfg.policy_hz))):
+        obs, _r, term, trunc, _info = env.step(policy(obs))
+        rows.append({k: v[0] for k, v in env.gait_signals().items()})
+        if term[0] or trunc[0]:
+            fell = bool(term[0])
+            break
+    signals = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
+    return Walk(fell, env.cfg.policy_dt_s, signals)
 
 
 def stride_outcomes(w: Walk, mass_kg: float, weight_n: float, cfg: CompareConfig) -> dict[str, np.ndarray]:
@@ -92,23 +88,36 @@ def stride_outcomes(w: Walk, mass_kg: float, weight_n: float, cfg: CompareConfig
     return out
 
 
-def compare(no_exo: PolicyFactory, assisted: PolicyFactory, no_exo_env: EnvConfig, assisted_env: EnvConfig, cfg: CompareConfig,
-            mass_kg: float, weight_n: float) -> list[dict[str, Any]]:
-    rows = []
-    for speed in cfg.speeds_mps:
-        for slope in cfg.slopes_deg:
-            per: dict[str, dict[str, list[np.ndarray]]] = {"no_exo": {}, "assisted": {}}
-            falls = {"no_exo": 0, "assisted": 0}
-            for seed in cfg.seeds:
-                for name, policy, env_cfg in (("no_exo", no_exo, no_exo_env), ("assisted", assisted, assisted_env)):
-                    w = walk(policy, env_cfg, speed, slope, seed, cfg.duration_s)
-                    falls[name] += int(w.fell)
-                    for k, v in stride_outcomes(w, mass_kg, weight_n, cfg).items():
-                        per[name].setdefault(k, []).append(v)
-            rows.append(_condition_row(speed, slope, per, falls, cfg.min_strides))
-            log.info("compare %.1f m/s %+.0f deg: %s", speed, slope,
-                     {k: rows[-1][k] for k in ("activation_change_pct", "power_total_change_pct")})
-    return rows
+def compare(no_exo: PolicyFactory, assisted: PolicyFactory, no_exo_env: EnvConfig, assisted_env: EnvConfig,
+            cfg: CompareConfig, *, sim: SimModel | None = None) -> list[dict[str, Any]]:
+    """Every condition of the grid, each teacher in one env of its own (built once, reset per walk;
+    ``sim``: a model both can share). Mass and weight for the per-kg outcomes are the assisted env's."""
+    if (no_exo_env.body, no_exo_env.exo) != (assisted_env.body, assisted_env.exo):
+        raise ValueError(f"compare: the teachers were trained on different bodies or exos "
+                         f"({no_exo_env.body}, {assisted_env.body}); the comparison needs one simulated person")
+    envs = {"no_exo": WalkVecEnv(no_exo_env, 1, nthread=1, autoreset=False, sim=sim),
+            "assisted": WalkVecEnv(assisted_env, 1, nthread=1, autoreset=False, sim=sim)}
+    try:
+        policies = {"no_exo": no_exo(envs["no_exo"]), "assisted": assisted(envs["assisted"])}
+        mass_kg, weight_n = envs["assisted"].sim.total_mass_kg, envs["assisted"].body_weight_n
+        rows = []
+        for speed in cfg.speeds_mps:
+            for slope in cfg.slopes_deg:
+                per: dict[str, dict[str, list[np.ndarray]]] = {"no_exo": {}, "assisted": {}}
+                falls = {"no_exo": 0, "assisted": 0}
+                for seed in cfg.seeds:
+                    for name in ("no_exo", "assisted"):
+                        w = walk(policies[name], envs[name], speed, slope, seed, cfg.duration_s)
+                        falls[name] += int(w.fell)
+                        for k, v in stride_outcomes(w, mass_kg, weight_n, cfg).items():
+                            per[name].setdefault(k, []).append(v)
+                rows.append(_condition_row(speed, slope, per, falls, cfg.min_strides))
+                log.info("compare %.1f m/s %+.0f deg: %s", speed, slope,
+                         {k: rows[-1][k] for k in ("activation_change_pct", "power_total_change_pct")})
+        return rows
+    finally:
+        for env in envs.values():
+            env.close()
 
 
 def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.ndarray]]], falls: dict[str, int],

@@ -45,12 +45,11 @@ class ActionMap:
         if muscles:
             self.offset[layout.slices()["synergy"]] = synergy_offset
             self.columns = np.arange(layout.size)  # action column of each policy output
+            self.policy_exo = self.exo  # where the exo outputs sit in the policy output
         else:
             self.columns = np.arange(layout.size)[self.exo]
+            self.policy_exo = slice(0, len(self.columns))
         self.policy_size = len(self.columns)
-        #: Where the exo outputs sit in the policy output.
-        self.policy_exo = slice(int(np.flatnonzero(self.columns == self.exo.start)[0]),
-                                int(np.flatnonzero(self.columns == self.exo.stop - 1)[0]) + 1)
 
     def to_env(self, u: np.ndarray) -> np.ndarray:
         """Policy output (N, policy_size) -> env action (N, A) (the env clips to its bounds)."""
@@ -92,18 +91,24 @@ class ReflexBase:
         return self.proj(self.ctrl(obs, self.theta))
 
     @staticmethod
-    def hold(base: ReflexBase, every: int) -> Callable[[np.ndarray], np.ndarray]:
+    def hold(base: Callable[[np.ndarray], np.ndarray], every: int) -> HeldBase:
         """``base`` recomputed on every ``every``-th call and held in between (an env stepped faster
         than the rate the base was trained at)."""
-        held: list[np.ndarray] = []
-        calls = [0]
+        return HeldBase(base, every)
 
-        def act(obs: np.ndarray) -> np.ndarray:
-            if calls[0] % every == 0 or not held:
-                held[:] = [base(obs)]
-            calls[0] += 1
-            return held[0]
-        return act
+
+class HeldBase:
+    """A base controller evaluated on every ``every``-th call; the calls in between repeat its action."""
+
+    def __init__(self, base: Callable[[np.ndarray], np.ndarray], every: int) -> None:
+        self.base, self.every, self.calls = base, every, 0
+        self.action: np.ndarray | None = None
+
+    def __call__(self, obs: np.ndarray) -> np.ndarray:
+        if self.action is None or self.calls % self.every == 0:
+            self.action = self.base(obs)
+        self.calls += 1
+        return self.action
 
 
 class RslWalkEnv(VecEnv):
