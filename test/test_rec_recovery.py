@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -11,10 +12,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from mcap.reader import make_reader
 from rosbags.highlevel import AnyReader
 
-from exo_control.recording import list_trials, recover_bag
+from exo_control.recording import BagWriteError, list_trials, recover_bag
 from exo_interfaces import contract as c
 from exo_interfaces import messages as m
 
@@ -93,7 +95,7 @@ rec = nodes['recorder']
 rt.spin(5.0)
 import time
 deadline = time.monotonic() + 10.0   # the writer thread fails asynchronously: let it catch up
-while rec.error is None and time.monotonic() < deadline:
+while rec.writer.error is None and time.monotonic() < deadline:
     time.sleep(0.01)
 rt.spin(1.0)
 rt.shutdown()
@@ -113,3 +115,27 @@ def test_write_failure_is_reported_at_once_and_control_goes_on(tmp_path: Path) -
     assert report["dropped"] > 0 and report["warns"] and "File too large" in report["warns"][0]
     assert report["commands"] >= 1000 and report["faults"] == []  # the control loop neither stalled nor faulted
     assert recover_bag(bag).messages > 0
+
+
+def test_first_write_error_survives_a_failing_abort(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk also fails the buffered tail written on abort: the recorder still reports the first error."""
+    from exo_control.recording.bag_writer import BagWriter
+
+    writer = BagWriter(tmp_path / "bag", c.ALL_TOPICS, m.TYPESTORE, chunk_size_bytes=64, flush_period_s=0.01,
+                       fsync=False)
+    writer.open()
+    assert writer._writer is not None and writer._writer.storage is not None
+    storage = writer._writer.storage
+
+    def full_disk(*_: object) -> None:
+        raise OSError(errno.EFBIG, "File too large")
+
+    monkeypatch.setattr(storage, "close_chunk", full_disk)  # the next flush fails, like a write past the limit
+    monkeypatch.setattr(storage, "abort", full_disk)  # and so does closing the file with its buffered tail
+    msg = m.diagnostic_array(1, [])
+    deadline = time.monotonic() + 10.0
+    while writer.error is None and time.monotonic() < deadline:
+        writer.put(c.DIAGNOSTICS.name, 1, msg)
+        time.sleep(0.005)
+    with pytest.raises(BagWriteError, match=r"writing bag .*bag failed after \d+ messages: File too large"):
+        writer.close()

@@ -254,14 +254,22 @@ class BagWriter:
                 log.info("bag %s closed: %d messages, %d dropped", self.path, self.stats.written, self.stats.dropped)
             except OSError as exc:
                 self.error = BagWriteError(f"closing bag {self.path} failed: {exc.strerror or exc}")
-                writer.abort()
+                self._abort(writer)
         elif writer is not None:
-            writer.abort()
+            self._abort(writer)
         if self.error is not None:
             raise self.error
         if self.stats.dropped:
             log.warning("bag %s: %d messages dropped (writer queue full)", self.path, self.stats.dropped)
         return self.stats
+
+    def _abort(self, writer: Writer) -> None:
+        """Close the file after a failure. Its buffered tail may fail to write again (a full disk stays
+        full): that must not hide the first error, and recovery trims the tail anyway."""
+        try:
+            writer.abort()
+        except OSError as exc:
+            log.warning("bag %s: unflushed tail lost on abort: %s", self.path, exc.strerror or exc)
 
     def __enter__(self) -> BagWriter:
         self.open()
