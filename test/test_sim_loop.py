@@ -16,7 +16,7 @@ from exo_control.runtime.inprocess import InProcessRuntime
 from exo_control.safety.governor import SafetyConfig
 from exo_interfaces import contract as c
 from exo_interfaces import messages as m
-from exo_sim.bridge.sim_bridge_node import SimBridgeConfig, SimBridgeNode, bridge_env_config
+from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER, SimBridgeConfig, SimBridgeNode, bridge_env_config
 from exo_sim.env.config import EnvConfig
 from exo_sim.learning.export import export_student
 from exo_sim.learning.student import StudentConfig, StudentTCN
@@ -77,3 +77,42 @@ def test_loop_is_reproducible(student_path: Path) -> None:
             rt.spin(0.5)
         streams.append(stream)
     assert streams[0] == streams[1]
+
+
+def test_bridge_runs_the_teacher_exactly_as_training_did() -> None:
+    """The bridge at 160 Hz holds the 40 Hz teacher's action in left/right terms across its sensor
+    periods, as the training env holds it across its reflex ticks. Commanded with the teacher's own
+    exo torque, the body follows the training env's trajectory through the mid-stride mirror switches."""
+    from exo_sim.env.walk import WalkVecEnv
+    from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
+
+    rt = InProcessRuntime("sim")
+    bridge = rt.add_node(SimBridgeNode, SimBridgeConfig(speed_mps=1.2))  # the committed teacher
+    assert bridge.teacher is not None and bridge.decimation == 4 and bridge._act is not None
+    teacher_act = bridge._act
+
+    def act_and_command(obs: np.ndarray) -> np.ndarray:
+        """The teacher, and its exo torque (left/right, Nm) as the bridge's torque command."""
+        a = teacher_act(obs)
+        bridge._torque_cmd = np.clip(bridge.env.to_physical(a)[0, bridge._a_exo], -1, 1) * bridge._exo_limit
+        return a
+
+    bridge._act = act_and_command
+    runner = TeacherRunner(DEFAULT_TEACHER)
+    env = WalkVecEnv(runner.info.env, 1, nthread=1, autoreset=False)
+    act = teacher_policy(runner, env)
+    obs, _ = env.reset(seed=bridge.config.seed, options={"speed_mps": 1.2, "slope_deg": 0.0})
+    switches, peak_nm = 0, 0.0
+    for _ in range(60):  # 1.5 s: more than one stride
+        obs, *_ = env.step(act(obs))
+        for _ in range(bridge.decimation):
+            before = bridge.env.phase[0] >= 0.5
+            bridge._step()
+            switches += before != (bridge.env.phase[0] >= 0.5)
+            peak_nm = max(peak_nm, float(np.abs(bridge._torque_cmd).max()))
+    assert switches >= 2 and peak_nm > 0.3
+    np.testing.assert_allclose(bridge.env.physics.qpos, env.physics.qpos, atol=1e-9)
+    np.testing.assert_allclose(bridge.env.physics.sensordata[:, bridge.env.cols.exo_torque],
+                               env.physics.sensordata[:, env.cols.exo_torque], atol=1e-9)
+    rt.shutdown()
+    env.close()

@@ -106,7 +106,7 @@ class SimBridgeNode(ExoNode):
         self._period_ns = round(1e9 / config.sensor_rate_hz)
         self._options = {"speed_mps": config.speed_mps, "slope_deg": config.slope_deg}
         self._obs, info = self.env.reset(seed=config.seed, options=self._options)
-        self._action = np.zeros(self.env.single_action_space.shape, dtype=np.float64)
+        self._held = np.zeros(self.env.single_action_space.shape, dtype=np.float64)  # teacher's action, left/right
         self._teacher_nm = np.zeros(2)
         self._applied_log: list[np.ndarray] = []  # (applied command, teacher's own exo torque) per step
         self._teacher_log: list[np.ndarray] = []
@@ -142,22 +142,18 @@ class SimBridgeNode(ExoNode):
 
     def _step(self) -> None:
         env = self.env
-        mirrored = env.cfg.action.mirror and env.phase[0] >= 0.5
         if self.steps % self.decimation == 0 and self._act is not None:
-            self._action = self._act(self._obs)[0]
-            # What the teacher itself would apply (its exo action, in left/right order): the
-            # reference the student's closed-loop torque is compared with.
-            teacher_exo = np.clip(self._action[self._a_exo], -1.0, 1.0) * self._exo_limit
-            self._teacher_nm = teacher_exo[::-1] if mirrored else teacher_exo
-        action = self._action.copy()
-        cmd = self._torque_cmd / self._exo_limit
-        if mirrored:
-            cmd = cmd[::-1]  # the env swaps sides in the second half of the stride: pre-swap
-        action[self._a_exo] = cmd
+            # Held in left/right terms, as the training env holds a policy action across its reflex
+            # ticks: the mirrored frame may switch (at mid-stride) within the hold.
+            self._held = env.to_physical(self._act(self._obs))[0]
+            # What the teacher itself would apply: the reference the student's torque is compared with.
+            self._teacher_nm = np.clip(self._held[self._a_exo], -1.0, 1.0) * self._exo_limit
+        physical = self._held.copy()
+        physical[self._a_exo] = self._torque_cmd / self._exo_limit
         if self._act is not None:
             self._applied_log.append(self._torque_cmd.copy())
             self._teacher_log.append(self._teacher_nm.copy())
-        self._obs, _rew, fell, _trunc, info = env.step(action[None])
+        self._obs, _rew, fell, _trunc, info = env.step(env.to_physical(physical[None]))  # in the current frame
         self.steps += 1
         self.sim_ns += self._period_ns
         self._publish_sensors(info["device"][0])

@@ -145,14 +145,14 @@ class WalkVecEnv(VectorEnv):
         a_policy = np.asarray(actions, dtype=float).reshape(self.num_envs, -1)
         if self.base is None:
             a_policy = np.clip(a_policy, self._low, 1.0)
-        a_policy = self._to_physical(a_policy)  # held in left/right terms: the frame may change between base ticks
+        a_policy = self.to_physical(a_policy)  # held in left/right terms: the frame may change between base ticks
         ticks = self.cfg.base_ticks
         for _ in range(ticks):
             if self.base is None:
                 a = a_policy
             else:
                 base = np.asarray(self.base(self._observe().astype(np.float32)), dtype=float).reshape(self.num_envs, -1)
-                a = np.clip(a_policy + self._to_physical(base), self._low, 1.0)
+                a = np.clip(a_policy + self.to_physical(base), self._low, 1.0)
             exc = a[:, self._a_syn] @ self.synergy.T
             if self._a_res is not None:
                 exc += self.cfg.action.residual_scale * a[:, self._a_res]
@@ -194,8 +194,9 @@ class WalkVecEnv(VectorEnv):
             obs = self._observe()
         return obs.astype(np.float32), reward.astype(np.float32), fell, truncated, info
 
-    def _to_physical(self, a: np.ndarray) -> np.ndarray:
-        """An action in the mirrored frame of the current observation -> left/right as they are."""
+    def to_physical(self, a: np.ndarray) -> np.ndarray:
+        """An action in the mirrored frame of the current observation -> left/right as they are.
+        The map is its own inverse, so it also takes a left/right action into the current frame."""
         if not self.cfg.action.mirror:
             return a
         perm, sign = self._act_mirror
