@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -176,6 +177,11 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
     assert np.all(cost == cost[0]) and np.all(info["t_alive_s"] == info["t_alive_s"][0])
     again, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), cfg, 1.2, 0)
     np.testing.assert_array_equal(cost, again)
+    # The trunk term adds trunk_weight x the spread of the pelvis pitch (rad) while alive.
+    trunk = dataclasses.replace(cfg, trunk_weight=10.0)
+    with_trunk, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), trunk, 1.2, 0)
+    assert 0.0 < info["pitch_sd_rad"][0] < 0.5
+    np.testing.assert_allclose(with_trunk, cost + 10.0 * info["pitch_sd_rad"])
     assert env.base is None  # the tuning removes its base controller afterwards
     env.close()
 

@@ -3,10 +3,12 @@
 Cost of a candidate walking ``duration_s`` at each of ``speeds_mps`` x ``slopes_deg`` (mean over
 those conditions and the initial-state seeds):
     J = progress_weight x (1 - min(d, v* T) / (v* T)) + fall_weight x (1 - t_alive / T)
-        + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3)
+        + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3) + trunk_weight x sd(pitch)
 where d is the forward COM distance before a fall and v_mean = d / t_alive. The progress term
 makes standing still (a strong local optimum of fall + speed costs alone) worse than walking
-forward for a while. A run that has covered less than ``stall_fraction`` of v* t after
+forward for a while. sd(pitch) is the spread of the pelvis pitch (rad) while alive: without it the
+search settles on gaits that bow the trunk by tens of degrees every step (people keep it within a
+few degrees), which are fragile and cannot change pace. A run that has covered less than ``stall_fraction`` of v* t after
 ``stall_after_s`` counts as a fall. The reflexes act as the env's base controller (at
 ``env.base_hz``), optionally under ``action_noise_std`` of white action noise (the same sequence
 for every candidate), so the tuned layer tolerates a policy's exploration on top of it. Every
@@ -68,6 +70,7 @@ class ReflexTuneConfig:
     init_params: str = param("", "JSON file of named parameters to start from ('' = built-in guess).")
     action_noise_std: float = param(0.0, "White noise on every action dimension each policy step, added to the reflex action (a residual policy's exploration); the same sequence for every candidate.", ge=0.0, le=0.5)
     stall_after_s: float = param(3.0, "From this time on, a candidate that has covered less than stall_fraction x v* x t counts as fallen, s.", gt=0.0)
+    trunk_weight: float = param(0.0, "Weight of the pelvis pitch spread while alive, per rad (0 = off).", ge=0.0)
     stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
 
     def __post_init__(self) -> None:
@@ -93,14 +96,20 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     alive = np.ones(n, dtype=bool)
     t_alive = np.zeros(n)
     effort = np.zeros(n)
+    pitch_sum, pitch_sq = np.zeros(n), np.zeros(n)
+    quat = env.obs_layout.slices()["pelvis_quat"]
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
     x_end = x0.copy()
     env.set_base_controller(lambda o: proj(ctrl(o, params)))  # at env.cfg.base_hz
     noise_rng = np.random.default_rng([seed, int(round(speed * 100)), int(round(slope_deg * 100)) + 10_000])
     for _ in range(steps):
         noise = np.tile(noise_rng.normal(0.0, cfg.action_noise_std, env.act_layout.size), (n, 1))
-        _obs, _r, fell, _trunc, _ = env.step(noise)  # the reflexes act through the base controller
+        obs, _r, fell, _trunc, _ = env.step(noise)  # the reflexes act through the base controller
         effort += alive * np.mean(env.physics.act**3, axis=1)
+        q = obs[:, quat]
+        pitch = 2.0 * np.arctan2(q[:, 2], q[:, 0])  # forward lean positive, as the reflexes see it
+        pitch_sum += alive * pitch
+        pitch_sq += alive * pitch**2
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
         t_alive += alive * env.cfg.policy_dt_s
         # Standing or creeping is not walking: stop those runs early (cost as a fall, and faster).
@@ -113,9 +122,11 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     v_mean = (x_end - x0) / t
     goal = speed * cfg.duration_s
     progress = np.clip(x_end - x0, 0.0, goal) / goal
+    n_alive = t / env.cfg.policy_dt_s
+    pitch_sd = np.sqrt(np.maximum(pitch_sq / n_alive - (pitch_sum / n_alive) ** 2, 0.0))
     cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - speed), 1.5)
-            + cfg.effort_weight * effort / (t / env.cfg.policy_dt_s))
-    return cost, {"t_alive_s": t_alive, "speed_mps": v_mean}
+            + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd)
+    return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd}
 
 
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
@@ -148,12 +159,13 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
             runs = [(v, g, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
-            alive = []
+            per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": []}
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope)
                 costs += c / len(runs)
-                alive.append(info["t_alive_s"])
-            info["t_alive_s"] = np.mean(alive, axis=0)  # mean over the runs, per candidate
+                for k in per_run:
+                    per_run[k].append(info[k])
+            info = {k: np.mean(v, axis=0) for k, v in per_run.items()}  # mean over the runs, per candidate
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
             if costs[i] < best["cost"]:
@@ -165,11 +177,12 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             row = {"generation": es.countiter, "evaluations": es.countevals, "best_cost": best["cost"],
                    "gen_best_cost": float(costs[i]), "gen_median_cost": float(np.median(costs)),
                    "gen_best_t_alive_s": float(info["t_alive_s"][i]), "gen_max_t_alive_s": float(info["t_alive_s"].max()),
+                   "gen_best_pitch_sd_deg": float(np.degrees(info["pitch_sd_rad"][i])),
                    "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0}
             _append_csv(run_dir / "progress.csv", row)
-            logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f) | median %.2f | %.1f s",
+            logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg) | median %.2f | %.1f s",
                         row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
-                        float(info["speed_mps"][i]), row["gen_median_cost"], row["wall_s"])
+                        float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_median_cost"], row["wall_s"])
     finally:
         env.close()
     return best
