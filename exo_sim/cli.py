@@ -151,20 +151,24 @@ def _config_dict(cfg: Any) -> dict[str, Any]:
 def _compare(args: argparse.Namespace) -> int:
     from exo_interfaces.params import from_mapping
     from exo_sim.learning.compare import CompareConfig, compare, write_outputs
-    from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
+    from exo_sim.learning.evaluate import load_policy
     from exo_sim.models.build import build_model
 
     cfg = from_mapping(CompareConfig, _overrides(args.set), source="--set")
-    runners = {name: TeacherRunner(path) for name, path in (("no_exo", args.no_exo), ("assisted", args.assisted))}
-    trained = runners["assisted"].info.env
+
+    def source(path: str, config: str | None) -> tuple[Any, Any, str]:
+        """A teacher ONNX, or reflex parameters (.json from reflex-tune) with the config they were tuned in."""
+        if path.endswith(".json"):
+            return load_policy(reflex=path, config=config)
+        return load_policy(onnx=path)
+
+    no_exo, no_exo_env, no_exo_label = source(args.no_exo, args.no_exo_config)
+    assisted, trained, assisted_label = source(args.assisted, args.assisted_config)
     sim = build_model(trained.body, trained.exo, timestep_s=trained.timestep_s)  # one build for both envs
-    mass = sim.total_mass_kg
-    rows = compare(lambda env: teacher_policy(runners["no_exo"], env), lambda env: teacher_policy(runners["assisted"], env),
-                   runners["no_exo"].info.env, trained, cfg, sim=sim)
-    header = (f"# Assisted vs no-exo\n\n`{_command()}`\n\nno-exo teacher: `{args.no_exo}` "
-              f"(commit {runners['no_exo'].info.training_commit}); assisted: `{args.assisted}`. Body mass with exo "
-              f"{mass:.1f} kg. Changes are (assisted - no_exo) / no_exo over strides after the first "
-              f"{cfg.skip_strides}; NaN where a condition produced too few strides.")
+    rows = compare(no_exo, assisted, no_exo_env, trained, cfg, sim=sim)
+    header = (f"# Assisted vs no-exo\n\n`{_command()}`\n\nno-exo: {no_exo_label}; assisted: {assisted_label}. "
+              f"Body mass with exo {sim.total_mass_kg:.1f} kg. Changes are (assisted - no_exo) / no_exo over strides "
+              f"after the first {cfg.skip_strides}; NaN where a condition produced too few strides.")
     write_outputs(rows, Path(args.out), header=header)
     print(Path(args.out) / "report.md")
     return 0
@@ -235,8 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     di.set_defaults(func=_distill)
 
     co = sub.add_parser("compare", help="assisted vs no-exo over the speed x slope grid (CSV, PNG, markdown)")
-    co.add_argument("--no-exo", required=True, help="exported stage-1 teacher (.onnx)")
-    co.add_argument("--assisted", required=True, help="exported stage-2 teacher (.onnx)")
+    co.add_argument("--no-exo", required=True, help="exported stage-1 teacher (.onnx), or reflex parameters (.json)")
+    co.add_argument("--assisted", required=True, help="exported stage-2 teacher (.onnx), or reflex parameters with an assistance profile (.json)")
+    co.add_argument("--no-exo-config", help="for a .json --no-exo: the reflex-tune config it was tuned with")
+    co.add_argument("--assisted-config", help="for a .json --assisted: the reflex-tune config it was tuned with")
     co.add_argument("--out", required=True)
     co.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="CompareConfig override")
     co.set_defaults(func=_compare)

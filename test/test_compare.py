@@ -64,3 +64,33 @@ def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
 def test_too_few_strides_gives_nothing() -> None:
     w = _synthetic_walk(0.2, 1.0, 1.0, strides=1)
     assert stride_outcomes(w, 70.0, 700.0, CompareConfig(skip_strides=2)) == {}
+
+
+def test_compare_command_takes_reflex_people_with_a_co_tuned_profile(tmp_path: Path) -> None:
+    """`compare` runs reflex parameter files (a no-exo person and an assisted one with its profile)."""
+    import csv
+    import json
+
+    import yaml
+
+    from exo_sim.cli import main
+
+    repo = Path(__file__).resolve().parents[1]
+    tuned = yaml.safe_load((repo / "config" / "train" / "reflex_160.yaml").read_text())
+    tuned["reflex_tuning"]["ros__parameters"]["env"]["exo_mode"] = "assist"
+    (tmp_path / "assist.yaml").write_text(yaml.safe_dump(tuned))
+    person = json.loads((repo / "artifacts" / "teacher" / "reflex_160.json").read_text())
+    assisted = {**person, "assist": {"ext_nm": 6.0, "ext_phase": 0.15, "flex_nm": 6.0, "flex_phase": 0.6, "width": 0.08}}
+    (tmp_path / "assisted.json").write_text(json.dumps(assisted))
+    assert main(["compare", "--no-exo", str(repo / "artifacts" / "teacher" / "reflex_160.json"),
+                 "--no-exo-config", str(repo / "config" / "train" / "reflex_160.yaml"),
+                 "--assisted", str(tmp_path / "assisted.json"), "--assisted-config", str(tmp_path / "assist.yaml"),
+                 "--out", str(tmp_path / "out"), "--set", "speeds_mps=[1.2]", "--set", "slopes_deg=[0.0]",
+                 "--set", "seeds=[0]", "--set", "duration_s=3.0", "--set", "skip_strides=0", "--set", "min_strides=1"]) == 0
+    [row] = list(csv.DictReader((tmp_path / "out" / "comparison.csv").open()))
+    assert float(row["peak_flexion_nm_per_kg"]) > 0.005 and float(row["peak_extension_nm_per_kg"]) > 0.005  # exo on
+    assert "co-tuned assistance profile" in (tmp_path / "out" / "report.md").read_text()
+    with pytest.raises(ValueError, match="has an assistance profile"):
+        main(["compare", "--no-exo", str(tmp_path / "assisted.json"), "--no-exo-config",
+              str(repo / "config" / "train" / "reflex_160.yaml"), "--assisted", str(tmp_path / "assisted.json"),
+              "--assisted-config", str(tmp_path / "assist.yaml"), "--out", str(tmp_path / "bad")])

@@ -208,3 +208,50 @@ def test_held_base_is_recomputed_every_nth_call() -> None:
     out = [float(held(np.array([[float(i)]]))[0, 0]) for i in range(9)]
     assert seen == [0.0, 4.0, 8.0]  # a 40 Hz base in a 160 Hz env
     assert out == [0.0] * 4 + [8.0] * 4 + [16.0]
+
+
+def test_assistance_profile_pulses_and_frames() -> None:
+    from exo_sim.env import EnvConfig, WalkVecEnv
+    from exo_sim.learning import assist_profile as ap
+    from exo_sim.models import BodyConfig
+
+    theta = ap.from_dict({"ext_nm": 5.0, "ext_phase": 0.15, "flex_nm": 3.0, "flex_phase": 0.6, "width": 0.05})
+    phase = np.linspace(0.0, 0.99, 100)
+    tau = ap.hip_torque_nm(phase, theta)
+    assert phase[np.argmin(tau)] == pytest.approx(0.15) and tau.min() == pytest.approx(-5.0, abs=1e-3)
+    assert phase[np.argmax(tau)] == pytest.approx(0.6) and tau.max() == pytest.approx(3.0, abs=1e-3)
+    # Wrapped phase: a pulse centred near the stride's end reaches across heel strike.
+    late = ap.from_dict({"ext_nm": 0.0, "flex_nm": 1.0, "flex_phase": 0.9, "width": 0.2})
+    assert ap.hip_torque_nm(np.array([0.02]), late)[0] == pytest.approx(ap.hip_torque_nm(np.array([0.78]), late)[0])
+    with pytest.raises(ValueError, match="unknown assistance profile parameter"):
+        ap.from_dict({"peak": 1.0})
+
+    env = WalkVecEnv(EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="assist"), 2, nthread=1, autoreset=False)
+    env.reset(seed=0)
+    env.phase[:] = [0.15, 0.65]  # env 1 is in the mirrored half of the stride
+    a = ap.exo_action(env, theta)
+    physical = env.to_physical(a)[:, env.exo_action_slice] * env.cfg.exo.torque_limit_nm  # (left, right), Nm
+    for i, ph in enumerate(env.phase):
+        expected = [ap.hip_torque_nm(np.array([(ph + 0.5) % 1.0]), theta)[0], ap.hip_torque_nm(np.array([ph]), theta)[0]]
+        np.testing.assert_allclose(physical[i], expected, atol=1e-9)
+    assert np.count_nonzero(a[:, :env.exo_action_slice.start]) == 0  # the profile touches only the exo
+    env.close()
+
+
+def test_reflex_tuning_co_tunes_an_assistance_profile(tmp_path: Path) -> None:
+    import json
+
+    from exo_sim.env import EnvConfig
+    from exo_sim.env.config import StartPoseConfig
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, tune
+    from exo_sim.models import BodyConfig
+
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="assist", base_hz=160.0,
+                        init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+    cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.2,), seeds=(0,), duration_s=0.3, popsize=4, generations=1,
+                           assist_profile=True)
+    best = tune(cfg, tmp_path / "run")
+    saved = json.loads((tmp_path / "run" / "best.json").read_text())
+    assert set(saved["assist"]) == {"ext_nm", "ext_phase", "flex_nm", "flex_phase", "width"} and best["assist"] == saved["assist"]
+    with pytest.raises(ValueError, match="assist_profile needs env.exo_mode: assist"):
+        dataclasses.replace(cfg, env=dataclasses.replace(env_cfg, exo_mode="no_exo"))

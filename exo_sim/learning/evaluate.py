@@ -176,26 +176,34 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
                  f"{state['env_steps']} env steps, commit {state.get('commit', '?')})")
         return (lambda env: checkpoint_policy(tcfg, state, env)), tcfg.env, label
     if reflex:
+        from exo_sim.learning import assist_profile
         from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_dict
+        from exo_sim.learning.reflex_tune import base_controller
 
         if not config:
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
         env_cfg = _env_from_file(config)
         best = json.loads(Path(reflex).read_text())
         theta = from_dict(best["params"])
+        profile = assist_profile.from_dict(best["assist"]) if "assist" in best else None
+        if profile is not None and env_cfg.exo_mode != "assist":
+            raise ValueError(f"{reflex} has an assistance profile, but {config} has env.exo_mode {env_cfg.exo_mode!r}")
 
         def factory(env: WalkVecEnv) -> Policy:
-            ctrl, proj = ReflexController(env), ExcitationProjector(env)
-            env.set_base_controller(lambda obs: proj(ctrl(obs, theta)))  # at env.cfg.base_hz
+            env.set_base_controller(base_controller(env, ReflexController(env), ExcitationProjector(env), theta, profile))
             zero = np.zeros((1, env.act_layout.size))
             return lambda obs: zero
 
-        return factory, env_cfg, f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
+        label = f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
+        if profile is not None:
+            label += f" with its co-tuned assistance profile {best['assist']}"
+        return factory, env_cfg, label
     if onnx:
         from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
 
         runner = TeacherRunner(onnx)
-        return (lambda env: teacher_policy(runner, env)), runner.info.env, f"Teacher ONNX `{onnx}` (stage {runner.info.stage})"
+        return ((lambda env: teacher_policy(runner, env)), runner.info.env,
+                f"Teacher ONNX `{onnx}` (stage {runner.info.stage}, training commit {runner.info.training_commit})")
     raise ValueError("give one of checkpoint, reflex (+ config) or onnx")
 
 

@@ -11,7 +11,10 @@ search settles on gaits that bow the trunk by tens of degrees every step (people
 few degrees), which are fragile and cannot change pace. A run that has covered less than ``stall_fraction`` of v* t after
 ``stall_after_s`` counts as a fall. The reflexes act as the env's base controller (at
 ``env.base_hz``), optionally under ``action_noise_std`` of white action noise (the same sequence
-for every candidate), so the tuned layer tolerates a policy's exploration on top of it. Every
+for every candidate), so the tuned layer tolerates a policy's exploration on top of it. With
+``assist_profile``, the exo (``env.exo_mode: assist``) applies the phase-based profile of
+:mod:`exo_sim.learning.assist_profile` at the reflex rate, and its 5 parameters are tuned with the
+reflexes: the simulated person adapts to the exo while the exo adapts to the person. Every
 generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
 """
 
@@ -22,6 +25,7 @@ import json
 import logging
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,7 @@ import numpy as np
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file, to_mapping
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning import assist_profile
 from exo_sim.learning.export import git_commit
 from exo_sim.learning.reflex import (
     INITIAL,
@@ -71,10 +76,14 @@ class ReflexTuneConfig:
     action_noise_std: float = param(0.0, "White noise on every action dimension each policy step, added to the reflex action (a residual policy's exploration); the same sequence for every candidate.", ge=0.0, le=0.5)
     stall_after_s: float = param(3.0, "From this time on, a candidate that has covered less than stall_fraction x v* x t counts as fallen, s.", gt=0.0)
     trunk_weight: float = param(0.0, "Weight of the pelvis pitch spread while alive, per rad (0 = off).", ge=0.0)
+    assist_profile: bool = param(False, "Co-tune a phase-based exo assistance profile with the reflexes (needs env.exo_mode: assist).")
+    init_profile: str = param("", "JSON file whose 'assist' entry starts the profile ('' = built-in guess).")
     stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if self.assist_profile and self.env.exo_mode != "assist":
+            raise ValueError(f"ReflexTuneConfig: assist_profile needs env.exo_mode: assist, not {self.env.exo_mode!r}")
 
 
 def load_reflex_tune_config(path: str | Path, overrides: dict[str, Any] | None = None) -> ReflexTuneConfig:
@@ -87,25 +96,28 @@ def load_reflex_tune_config(path: str | Path, overrides: dict[str, Any] | None =
 
 
 def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjector, params: np.ndarray,
-                 cfg: ReflexTuneConfig, speed: float, seed: int, slope_deg: float = 0.0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Cost of each env's parameters (N, P) on one episode; envs stop counting when they fall."""
+                 cfg: ReflexTuneConfig, speed: float, seed: int, slope_deg: float = 0.0,
+                 profile: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Cost of each env's parameters (N, P) (and assistance profiles (N, K)) on one episode; envs
+    stop counting when they fall."""
     n = env.num_envs
     # The same start pose for every env: candidates are compared from one state.
     env.reset(seed=seed, options={"speed_mps": speed, "slope_deg": slope_deg, "start_seed": seed})
     steps = int(round(cfg.duration_s * env.cfg.policy_hz))
     alive = np.ones(n, dtype=bool)
     t_alive = np.zeros(n)
-    effort = np.zeros(n)
+    effort, activation = np.zeros(n), np.zeros(n)
     pitch_sum, pitch_sq = np.zeros(n), np.zeros(n)
     quat = env.obs_layout.slices()["pelvis_quat"]
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
     x_end = x0.copy()
-    env.set_base_controller(lambda o: proj(ctrl(o, params)))  # at env.cfg.base_hz
+    env.set_base_controller(base_controller(env, ctrl, proj, params, profile))  # at env.cfg.base_hz
     noise_rng = np.random.default_rng([seed, int(round(speed * 100)), int(round(slope_deg * 100)) + 10_000])
     for _ in range(steps):
         noise = np.tile(noise_rng.normal(0.0, cfg.action_noise_std, env.act_layout.size), (n, 1))
         obs, _r, fell, _trunc, _ = env.step(noise)  # the reflexes act through the base controller
         effort += alive * np.mean(env.physics.act**3, axis=1)
+        activation += alive * np.mean(env.physics.act, axis=1)
         q = obs[:, quat]
         pitch = 2.0 * np.arctan2(q[:, 2], q[:, 0])  # forward lean positive, as the reflexes see it
         pitch_sum += alive * pitch
@@ -126,7 +138,15 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     pitch_sd = np.sqrt(np.maximum(pitch_sq / n_alive - (pitch_sum / n_alive) ** 2, 0.0))
     cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - speed), 1.5)
             + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd)
-    return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd}
+    return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive}
+
+
+def base_controller(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjector, params: np.ndarray,
+                    profile: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray]:
+    """The reflexes' env action, plus the assistance profile's exo command when one is given."""
+    if profile is None:
+        return lambda o: proj(ctrl(o, params))
+    return lambda o: proj(ctrl(o, params)) + assist_profile.exo_action(env, profile)
 
 
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
@@ -145,6 +165,11 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
         if cfg.init_params:
             start = from_dict(json.loads(Path(cfg.init_params).read_text())["params"])
             x0 = (start - INITIAL) / SCALE
+        if cfg.assist_profile:
+            p0 = assist_profile.INITIAL
+            if cfg.init_profile:
+                p0 = assist_profile.from_dict(json.loads(Path(cfg.init_profile).read_text())["assist"])
+            x0 = np.r_[x0, (p0 - assist_profile.INITIAL) / assist_profile.SCALE]
         es = cma.CMAEvolutionStrategy(x0, cfg.sigma0, {"popsize": cfg.popsize, "seed": cfg.seed + 1, "verbose": -9})
         best = {"cost": float("inf")}
         (run_dir / "config.json").write_text(json.dumps({SECTION: to_mapping(cfg), "command": command,
@@ -155,13 +180,15 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
         for _ in range(generations or cfg.generations):
             t0 = time.perf_counter()
             xs = es.ask()
-            params = np.stack([from_unit(x) for x in xs])
+            n = len(NAMES)
+            params = np.stack([from_unit(x[:n]) for x in xs])
+            profiles = np.stack([assist_profile.from_unit(x[n:]) for x in xs]) if cfg.assist_profile else None
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
             runs = [(v, g, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
-            per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": []}
+            per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": []}
             for speed, slope, seed in runs:
-                c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope)
+                c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
                 costs += c / len(runs)
                 for k in per_run:
                     per_run[k].append(info[k])
@@ -171,6 +198,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             if costs[i] < best["cost"]:
                 best = {"cost": float(costs[i]), "generation": es.countiter, "t_alive_s": float(info["t_alive_s"][i]),
                         "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
+                        **({"assist": assist_profile.to_dict(profiles[i])} if profiles is not None else {}),
                         "config": str(run_dir / "config.json"), "commit": git_commit()}
                 best_path.write_text(json.dumps(best, indent=2))
             es_path.write_bytes(pickle.dumps(es))
@@ -178,11 +206,13 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_cost": float(costs[i]), "gen_median_cost": float(np.median(costs)),
                    "gen_best_t_alive_s": float(info["t_alive_s"][i]), "gen_max_t_alive_s": float(info["t_alive_s"].max()),
                    "gen_best_pitch_sd_deg": float(np.degrees(info["pitch_sd_rad"][i])),
+                   "gen_best_activation": float(info["activation"][i]),
                    "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0}
             _append_csv(run_dir / "progress.csv", row)
-            logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg) | median %.2f | %.1f s",
-                        row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
-                        float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_median_cost"], row["wall_s"])
+            logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
+                        "| median %.2f | %.1f s", row["generation"], best["cost"], row["gen_best_cost"],
+                        row["gen_best_t_alive_s"], float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"],
+                        row["gen_best_activation"], row["gen_median_cost"], row["wall_s"])
     finally:
         env.close()
     return best
