@@ -57,6 +57,10 @@ def test_gait_features_hand_computed() -> None:
     assert f["hip_rom_deg"] == pytest.approx(np.rad2deg(0.8), rel=0.02)
     assert f["knee_rom_deg"] == pytest.approx(np.rad2deg(1.0), rel=0.02)
     assert in_normal_range("stance_fraction", f["stance_fraction"])
+    assert np.isnan(f["pelvis_tilt_rom_deg"])  # no pelvis signal given
+    pitch = 0.05 + 0.03 * np.sin(2 * phase)  # two tilt cycles per stride, 0.06 rad peak to peak
+    tilt = gait_features(dt, t, grf, 800.0, hip, knee, pelvis_pitch_rad=pitch, skip_strides=0)["pelvis_tilt_rom_deg"]
+    assert tilt == pytest.approx(np.rad2deg(0.06), rel=0.02) and in_normal_range("pelvis_tilt_rom_deg", tilt)
     chatter = grf.copy()
     chatter[45, 0] = 0.0  # a one-sample unloading 5 samples after the heel strike at 40 is not a stride
     assert gait_features(dt, t, chatter, 800.0, hip, knee, skip_strides=0)["stride_frequency_hz"] == pytest.approx(1.0)

@@ -54,7 +54,8 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
     hip_q = ix.bio_qpos[[joints.index("hip_flexion_l"), joints.index("hip_flexion_r")]]
     knee_q = ix.bio_qpos[[joints.index("knee_angle_l"), joints.index("knee_angle_r")]]
     x0 = float(env.physics.sensordata[0, c.com_pos][0])
-    rec: dict[str, list[np.ndarray]] = {"x": [], "grf": [], "hip": [], "knee": []}
+    rec: dict[str, list[np.ndarray]] = {"x": [], "grf": [], "hip": [], "knee": [], "pitch": []}
+    quat = env.obs_layout.slices()["pelvis_quat"]
     fell = False
     steps = int(round(cfg.duration_s * env.cfg.policy_hz))
     for _ in range(steps):
@@ -64,6 +65,8 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
         rec["grf"].append(-sens[c.grf][[2, 5]])
         rec["hip"].append(env.physics.qpos[0, hip_q])
         rec["knee"].append(env.physics.qpos[0, knee_q])
+        q = obs[0, quat]
+        rec["pitch"].append(2.0 * np.arctan2(q[2], q[0]))  # forward lean positive
         if term[0]:
             fell = True
             break
@@ -72,7 +75,8 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
     x = np.asarray(rec["x"])
     mean_speed = (x[-1] - x0) / t
     feats = gait_features(env.cfg.policy_dt_s, x, np.asarray(rec["grf"]), env.body_weight_n, np.asarray(rec["hip"]),
-                          np.asarray(rec["knee"]), threshold_bw=cfg.grf_threshold_bw, skip_strides=cfg.skip_strides)
+                          np.asarray(rec["knee"]), pelvis_pitch_rad=np.asarray(rec["pitch"]),
+                          threshold_bw=cfg.grf_threshold_bw, skip_strides=cfg.skip_strides)
     row: dict[str, Any] = {
         "speed_mps": speed, "slope_deg": slope, "success": bool(not fell and t >= cfg.duration_s - 1e-9),
         "survived_s": round(t, 3), "mean_speed_mps": float(mean_speed), "speed_error_mps": float(abs(mean_speed - speed)),

@@ -7,7 +7,9 @@ strides are dropped as the start-up transient; features are means over the strid
 - stride frequency (Hz) = 1 / mean stride time;
 - step length (m) = mean forward COM travel per stride / 2;
 - stance fraction = mean fraction of a stride's samples with the foot loaded;
-- hip / knee ROM (deg) = mean over strides of (max - min) sagittal joint angle within the stride.
+- hip / knee ROM (deg) = mean over strides of (max - min) sagittal joint angle within the stride;
+- pelvis tilt ROM (deg) = the same for the pelvis pitch (the trunk's, on these bodies): people keep
+  it within a few degrees, a controller that bows the trunk every step does not.
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ NORMAL_ADULT: dict[str, tuple[float, float, str]] = {
     "stance_fraction": (0.58, 0.64, "stance ~60 % of the gait cycle; Perry & Burnfield 2010"),
     "hip_rom_deg": (35.0, 50.0, "hip ~30 deg flexion to ~10-15 deg extension; Winter, Biomechanics, 2009"),
     "knee_rom_deg": (55.0, 70.0, "knee ~0-5 deg to ~60-65 deg swing flexion; Winter 2009; Perry & Burnfield 2010"),
+    "pelvis_tilt_rom_deg": (2.0, 7.0, "sagittal pelvic tilt ~3-5 deg peak to peak per stride; Perry & Burnfield 2010"),
 }
 FEATURES = tuple(NORMAL_ADULT)
 
 
 def gait_features(dt_s: float, com_x_m: np.ndarray, grf_z_n: np.ndarray, weight_n: float, hip_rad: np.ndarray,
-                  knee_rad: np.ndarray, *, threshold_bw: float = 0.05, skip_strides: int = 1,
-                  min_stride_s: float = 0.4) -> dict[str, float]:
-    """Features above from (T,) COM x, (T, 2) vertical GRF, (T, 2) hip and knee angles (left, right)."""
+                  knee_rad: np.ndarray, *, pelvis_pitch_rad: np.ndarray | None = None, threshold_bw: float = 0.05,
+                  skip_strides: int = 1, min_stride_s: float = 0.4) -> dict[str, float]:
+    """Features above from (T,) COM x, (T, 2) vertical GRF, (T, 2) hip and knee angles (left, right)
+    and (T,) pelvis pitch (pelvis tilt ROM is NaN without it)."""
     com_x = np.asarray(com_x_m, dtype=float)
     grf = np.asarray(grf_z_n, dtype=float)
     loaded = grf > threshold_bw * weight_n
@@ -45,6 +49,8 @@ def gait_features(dt_s: float, com_x_m: np.ndarray, grf_z_n: np.ndarray, weight_
             per["stance_fraction"].append(float(loaded[start:end, foot].mean()))
             per["hip_rom_deg"].append(float(np.rad2deg(np.ptp(hip_rad[start:end + 1, foot]))))
             per["knee_rom_deg"].append(float(np.rad2deg(np.ptp(knee_rad[start:end + 1, foot]))))
+            if pelvis_pitch_rad is not None:
+                per["pelvis_tilt_rom_deg"].append(float(np.rad2deg(np.ptp(pelvis_pitch_rad[start:end + 1]))))
     out = {k: float(np.mean(v)) if v else float("nan") for k, v in per.items()}
     out["stride_frequency_hz"] = 1.0 / float(np.mean(times)) if times else float("nan")
     out["strides"] = float(len(times))
