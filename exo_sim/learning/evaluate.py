@@ -200,7 +200,7 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
 
         label = f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
         if profile is not None:
-            label += f" with its co-tuned assistance profile {best['assist']}"
+            label += f" with the assistance profile {best['assist']}"
         return factory, env_cfg, label
     if onnx:
         from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
