@@ -73,6 +73,7 @@ class TeacherRunner:
         self.cfg = cfg
         self.run_dir = Path(run_dir) if run_dir is not None else None
         self.command = command
+        self.commit = git_commit()  # the code this process runs, not HEAD at the time of a later save
         torch.manual_seed(cfg.seed)
         self.env = RslWalkEnv(cfg, sim=sim)
         self.curriculum = Curriculum(cfg.curriculum, cfg.env.conditions)
@@ -103,7 +104,7 @@ class TeacherRunner:
             "torch_rng": torch.get_rng_state(),
             "config": config_to_mapping(self.cfg),
             "stage": self.cfg.stage,
-            "commit": git_commit(),
+            "commit": self.commit,
             "command": self.command,
         }
 

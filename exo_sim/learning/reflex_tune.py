@@ -153,6 +153,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
          command: str = "") -> dict[str, Any]:
     """Run CMA-ES generations (continuing ``run_dir/es.pkl`` with ``resume``); returns the best so far."""
     run_dir.mkdir(parents=True, exist_ok=True)
+    # The code this process runs: read once, so a commit made while it runs is not recorded as its own.
+    commit = git_commit()
     es_path, best_path = run_dir / "es.pkl", run_dir / "best.json"
     if resume and es_path.exists():
         es = pickle.loads(es_path.read_bytes())
@@ -173,7 +175,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
         es = cma.CMAEvolutionStrategy(x0, cfg.sigma0, {"popsize": cfg.popsize, "seed": cfg.seed + 1, "verbose": -9})
         best = {"cost": float("inf")}
         (run_dir / "config.json").write_text(json.dumps({SECTION: to_mapping(cfg), "command": command,
-                                                         "commit": git_commit()}, indent=2))
+                                                         "commit": commit}, indent=2))
     env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
     ctrl, proj = ReflexController(env), ExcitationProjector(env)
     try:
@@ -199,7 +201,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                 best = {"cost": float(costs[i]), "generation": es.countiter, "t_alive_s": float(info["t_alive_s"][i]),
                         "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
                         **({"assist": assist_profile.to_dict(profiles[i])} if profiles is not None else {}),
-                        "config": str(run_dir / "config.json"), "commit": git_commit()}
+                        "config": str(run_dir / "config.json"), "commit": commit}
                 best_path.write_text(json.dumps(best, indent=2))
             es_path.write_bytes(pickle.dumps(es))
             row = {"generation": es.countiter, "evaluations": es.countevals, "best_cost": best["cost"],
