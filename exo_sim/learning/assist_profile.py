@@ -12,11 +12,10 @@ artifacts/teacher/README.md), so the assisted person's reflexes are tuned with t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.param_space import ParamSpace
 
 #: name -> (initial value, CMA scale, lower bound, upper bound)
 PARAMS: dict[str, tuple[float, float, float, float]] = {
@@ -26,27 +25,9 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "flex_phase": (0.62, 0.05, 0.4, 0.9),
     "width": (0.08, 0.02, 0.03, 0.2),  # pulse sd, fraction of the stride
 }
-NAMES = tuple(PARAMS)
-INITIAL = np.array([v[0] for v in PARAMS.values()])
-SCALE = np.array([v[1] for v in PARAMS.values()])
-LOWER = np.array([v[2] for v in PARAMS.values()])
-UPPER = np.array([v[3] for v in PARAMS.values()])
-
-
-def from_unit(x: np.ndarray) -> np.ndarray:
-    """CMA search space -> profile parameters, clipped to bounds."""
-    return np.clip(INITIAL + SCALE * np.asarray(x), LOWER, UPPER)
-
-
-def to_dict(theta: np.ndarray) -> dict[str, float]:
-    return {n: float(v) for n, v in zip(NAMES, theta)}
-
-
-def from_dict(values: Mapping[str, float]) -> np.ndarray:
-    unknown = sorted(set(values) - set(NAMES))
-    if unknown:
-        raise ValueError(f"unknown assistance profile parameter(s) {unknown}; known: {list(NAMES)}")
-    return np.array([values.get(n, v) for n, v in zip(NAMES, INITIAL)])
+SPACE = ParamSpace(PARAMS, "assistance profile parameter")
+NAMES, INITIAL, SCALE = SPACE.names, SPACE.initial, SPACE.scale
+from_unit, to_dict, from_dict = SPACE.from_unit, SPACE.to_dict, SPACE.from_dict
 
 
 def hip_torque_nm(leg_phase: np.ndarray, theta: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ import mujoco
 import numpy as np
 
 from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.param_space import ParamSpace
 
 #: name -> (initial value, CMA scale, lower bound, upper bound)
 PARAMS: dict[str, tuple[float, float, float, float]] = {
@@ -66,32 +67,12 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
 }
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
-NAMES = tuple(PARAMS)
-INITIAL = np.array([v[0] for v in PARAMS.values()])
-SCALE = np.array([v[1] for v in PARAMS.values()])
-LOWER = np.array([v[2] for v in PARAMS.values()])
-UPPER = np.array([v[3] for v in PARAMS.values()])
+SPACE = ParamSpace(PARAMS, "reflex parameter")
+NAMES, INITIAL, SCALE, LOWER, UPPER = SPACE.names, SPACE.initial, SPACE.scale, SPACE.lower, SPACE.upper
+from_unit, to_dict, from_dict = SPACE.from_unit, SPACE.to_dict, SPACE.from_dict
 
 _MUSCLES = ("abd", "add", "hamstrings", "bifemsh", "edl", "fdl", "glutmax", "iliopsoas", "rectfem", "vasti",
             "gastroc", "soleus", "tibant")
-
-
-def from_unit(x: np.ndarray) -> np.ndarray:
-    """CMA search space (0 = initial guess, 1 = one scale step) -> parameters, clipped to bounds."""
-    return np.clip(INITIAL + SCALE * np.asarray(x), LOWER, UPPER)
-
-
-def to_dict(theta: np.ndarray) -> dict[str, float]:
-    """Named parameters of one controller."""
-    return {n: float(v) for n, v in zip(NAMES, theta)}
-
-
-def from_dict(values: dict[str, float]) -> np.ndarray:
-    """Parameter vector from names (missing names keep the initial guess)."""
-    unknown = sorted(set(values) - set(NAMES))
-    if unknown:
-        raise ValueError(f"unknown reflex parameter(s) {unknown}; known: {list(NAMES)}")
-    return np.array([values.get(n, v) for n, v in zip(NAMES, INITIAL)])
 
 
 @dataclass(frozen=True)
