@@ -63,6 +63,16 @@ def gait_events(vertical_grf_n: np.ndarray, threshold_n: float) -> tuple[np.ndar
     return rising, falling
 
 
+def debounce(events: np.ndarray, min_gap: int) -> np.ndarray:
+    """Keep events at least ``min_gap`` samples after the last kept one (contact chatter is not a
+    new heel strike)."""
+    kept: list[int] = []
+    for e in np.asarray(events, dtype=int):
+        if not kept or e - kept[-1] >= min_gap:
+            kept.append(int(e))
+    return np.asarray(kept, dtype=int)
+
+
 def strides(heel_strikes: np.ndarray) -> np.ndarray:
     """(n_strides, 2) [start, end) sample indices between consecutive heel strikes."""
     hs = np.asarray(heel_strikes, dtype=int)

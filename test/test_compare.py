@@ -66,6 +66,18 @@ def test_too_few_strides_gives_nothing() -> None:
     assert stride_outcomes(w, 70.0, 700.0, CompareConfig(skip_strides=2)) == {}
 
 
+def test_contact_chatter_is_not_a_stride() -> None:
+    cfg = CompareConfig(skip_strides=1)
+    clean = stride_outcomes(_synthetic_walk(0.2, 10.0, 7.0), mass_kg=70.0, weight_n=700.0, cfg=cfg)
+    chatter = _synthetic_walk(0.2, 10.0, 7.0)
+    chatter.signals["grf_z_n"][[105, 305], 0] = 0.0  # the foot bounces 50 ms after two heel strikes
+    out = stride_outcomes(chatter, mass_kg=70.0, weight_n=700.0, cfg=cfg)
+    assert len(out["activation"]) == len(clean["activation"]) == 4
+    np.testing.assert_allclose(out["torque_profile"], clean["torque_profile"])
+    counted = stride_outcomes(chatter, mass_kg=70.0, weight_n=700.0, cfg=CompareConfig(skip_strides=1, min_stride_s=0.0))
+    assert len(counted["activation"]) == 6  # without the debounce each bounce would start a 50 ms "stride"
+
+
 def test_compare_command_takes_reflex_people_with_a_co_tuned_profile(tmp_path: Path) -> None:
     """`compare` runs reflex parameter files (a no-exo person and an assisted one with its profile)."""
     import csv

@@ -42,7 +42,7 @@ def gait_features(dt_s: float, com_x_m: np.ndarray, grf_z_n: np.ndarray, weight_
     per: dict[str, list[float]] = {k: [] for k in FEATURES}
     times: list[float] = []
     for foot in range(grf.shape[1]):
-        hs = _debounce(metrics.gait_events(grf[:, foot], threshold_bw * weight_n)[0], int(round(min_stride_s / dt_s)))
+        hs = metrics.debounce(metrics.gait_events(grf[:, foot], threshold_bw * weight_n)[0], int(round(min_stride_s / dt_s)))
         for start, end in metrics.strides(hs)[skip_strides:]:
             times.append((end - start) * dt_s)
             per["step_length_m"].append((com_x[end] - com_x[start]) / 2.0)
@@ -55,15 +55,6 @@ def gait_features(dt_s: float, com_x_m: np.ndarray, grf_z_n: np.ndarray, weight_
     out["stride_frequency_hz"] = 1.0 / float(np.mean(times)) if times else float("nan")
     out["strides"] = float(len(times))
     return out
-
-
-def _debounce(events: np.ndarray, min_gap: int) -> np.ndarray:
-    """Keep events at least ``min_gap`` samples after the last kept one."""
-    kept: list[int] = []
-    for e in events:
-        if not kept or e - kept[-1] >= min_gap:
-            kept.append(int(e))
-    return np.asarray(kept, dtype=int)
 
 
 def in_normal_range(name: str, value: float) -> bool:
