@@ -4,10 +4,11 @@ Each hip gets an extension pulse after its own heel strike and a flexion pulse a
 a Gaussian in gait phase (Nm; + = flexion, as the exo motors):
     tau(phi) = -ext_nm g(phi; ext_phase, width) + flex_nm g(phi; flex_phase, width)
 with phi the leg's phase (the env's phase is the right leg's; the left leg is half a stride later).
-This is how many hip exos are commanded on the bench, and it is what the learned teacher profiles
-look like (extension peak at 22-28 %, flexion at 68-72 % of the stride). A fixed reflex person does
-not use assistance: its feedback laws barely change activation when torque is added (measured in
-artifacts/teacher/README.md), so the assisted person's reflexes are tuned with the profile on.
+This is how many hip exos are commanded on the bench, and it is the shape the learned teacher's
+torque has (extension just after heel strike, flexion at 70-78 % of the stride). A fixed reflex
+person does not use assistance: its feedback laws barely change activation when torque is added
+(measured in artifacts/teacher/README.md), so the assisted person's reflexes are tuned with the
+profile on.
 """
 
 from __future__ import annotations
