@@ -6,9 +6,9 @@ those conditions and the initial-state seeds):
         + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3) + trunk_weight x sd(pitch)
 where d is the forward COM distance before a fall and v_mean = d / t_alive. The progress term
 makes standing still (a strong local optimum of fall + speed costs alone) worse than walking
-forward for a while. sd(pitch) is the spread of the pelvis pitch (rad) while alive: without it the
-search settles on gaits that bow the trunk by tens of degrees every step (people keep it within a
-few degrees), which are fragile and cannot change pace. A run that has covered less than ``stall_fraction`` of v* t after
+forward for a while. sd(pitch) is the spread of the pelvis pitch (rad) while alive: the tuned
+gaits bow the trunk by tens of degrees every step (people keep it within a few degrees), which
+leaves them little margin. A run that has covered less than ``stall_fraction`` of v* t after
 ``stall_after_s`` counts as a fall. The reflexes act as the env's base controller (at
 ``env.base_hz``), optionally under ``action_noise_std`` of white action noise (the same sequence
 for every candidate), so the tuned layer tolerates a policy's exploration on top of it. With
