@@ -156,14 +156,19 @@ def _compare(args: argparse.Namespace) -> int:
 
     cfg = from_mapping(CompareConfig, _overrides(args.set), source="--set")
 
-    def source(path: str, config: str | None) -> tuple[Any, Any, str]:
+    def source(path: str, config: str | None, flag: str) -> tuple[Any, Any, str]:
         """A teacher ONNX, or reflex parameters (.json from reflex-tune) with the config they were tuned in."""
         if path.endswith(".json"):
+            if not config:
+                raise ValueError(f"compare: {flag} {path} is a reflex parameter file; give {flag}-config "
+                                 f"(the reflex-tune config it was tuned with)")
             return load_policy(reflex=path, config=config)
         return load_policy(onnx=path)
 
-    no_exo, no_exo_env, no_exo_label = source(args.no_exo, args.no_exo_config)
-    assisted, trained, assisted_label = source(args.assisted, args.assisted_config)
+    no_exo, no_exo_env, no_exo_label = source(args.no_exo, args.no_exo_config, "--no-exo")
+    assisted, trained, assisted_label = source(args.assisted, args.assisted_config, "--assisted")
+    if no_exo_env.exo_mode == "assist":
+        raise ValueError(f"compare: the --no-exo condition ({args.no_exo}) drives the exo (env.exo_mode: assist)")
     sim = build_model(trained.body, trained.exo, timestep_s=trained.timestep_s)  # one build for both envs
     rows = compare(no_exo, assisted, no_exo_env, trained, cfg, sim=sim)
     header = (f"# Assisted vs no-exo\n\n`{_command()}`\n\nno-exo: {no_exo_label}; assisted: {assisted_label}. "

@@ -102,6 +102,14 @@ def test_compare_command_takes_reflex_people_with_a_co_tuned_profile(tmp_path: P
     [row] = list(csv.DictReader((tmp_path / "out" / "comparison.csv").open()))
     assert float(row["peak_flexion_nm_per_kg"]) > 0.005 and float(row["peak_extension_nm_per_kg"]) > 0.005  # exo on
     assert "with the assistance profile" in (tmp_path / "out" / "report.md").read_text()
+    with pytest.raises(ValueError, match="give --assisted-config"):
+        main(["compare", "--no-exo", str(repo / "artifacts" / "teacher" / "reflex_160.json"), "--no-exo-config",
+              str(repo / "config" / "train" / "reflex_160.yaml"), "--assisted", str(tmp_path / "assisted.json"),
+              "--out", str(tmp_path / "bad")])
+    with pytest.raises(ValueError, match="--no-exo condition .* drives the exo"):
+        main(["compare", "--no-exo", str(tmp_path / "assisted.json"), "--no-exo-config", str(tmp_path / "assist.yaml"),
+              "--assisted", str(tmp_path / "assisted.json"), "--assisted-config", str(tmp_path / "assist.yaml"),
+              "--out", str(tmp_path / "bad")])
     with pytest.raises(ValueError, match="has an assistance profile"):
         main(["compare", "--no-exo", str(tmp_path / "assisted.json"), "--no-exo-config",
               str(repo / "config" / "train" / "reflex_160.yaml"), "--assisted", str(tmp_path / "assisted.json"),
