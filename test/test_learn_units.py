@@ -200,7 +200,7 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
 
 
 def test_held_base_is_recomputed_every_nth_call() -> None:
-    from exo_sim.learning.vec_adapter import ReflexBase
+    from exo_sim.learning.reflex import ReflexBase
 
     seen: list[float] = []
 
@@ -259,3 +259,19 @@ def test_reflex_tuning_co_tunes_an_assistance_profile(tmp_path: Path) -> None:
     assert set(saved["assist"]) == {"ext_nm", "ext_phase", "flex_nm", "flex_phase", "width"} and best["assist"] == saved["assist"]
     with pytest.raises(ValueError, match="assist_profile needs env.exo_mode: assist"):
         dataclasses.replace(cfg, env=dataclasses.replace(env_cfg, exo_mode="no_exo"))
+
+
+def test_teacher_reflex_base_refuses_a_file_with_an_assistance_profile(tmp_path: Path) -> None:
+    import json
+
+    from exo_sim.env import EnvConfig, WalkVecEnv
+    from exo_sim.learning.reflex import ReflexBase
+    from exo_sim.models import BodyConfig
+
+    best = json.loads((REPO / "artifacts" / "teacher" / "fixed_person_assist.json").read_text())
+    (tmp_path / "assisted.json").write_text(json.dumps(best))
+    env = WalkVecEnv(EnvConfig(body=BodyConfig(name="myolegs26_sagittal")), 1, nthread=1, autoreset=False)
+    with pytest.raises(ValueError, match="has an assistance profile"):
+        ReflexBase.from_file(tmp_path / "assisted.json", env)
+    assert ReflexBase.from_file(REPO / "artifacts" / "teacher" / "reflex_160.json", env).profile is None
+    env.close()

@@ -181,8 +181,7 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
         return (lambda env: checkpoint_policy(tcfg, state, env)), tcfg.env, label
     if reflex:
         from exo_sim.learning import assist_profile
-        from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_dict
-        from exo_sim.learning.reflex_tune import base_controller
+        from exo_sim.learning.reflex import ReflexBase, from_dict
 
         if not config:
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
@@ -194,7 +193,7 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
             raise ValueError(f"{reflex} has an assistance profile, but {config} has env.exo_mode {env_cfg.exo_mode!r}")
 
         def factory(env: WalkVecEnv) -> Policy:
-            env.set_base_controller(base_controller(env, ReflexController(env), ExcitationProjector(env), theta, profile))
+            env.set_base_controller(ReflexBase(theta, env, profile))  # at env.cfg.base_hz
             zero = np.zeros((1, env.act_layout.size))
             return lambda obs: zero
 

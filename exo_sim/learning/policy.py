@@ -69,7 +69,7 @@ def torch_policy(module: ActorModule) -> Policy:
 def checkpoint_policy(cfg: TrainConfig, state: dict[str, Any], env: WalkVecEnv) -> Policy:
     """The deterministic policy of a checkpoint on ``env``; its reflex base, if any, is installed as
     the env's base controller."""
-    from exo_sim.learning.vec_adapter import ReflexBase
+    from exo_sim.learning.reflex import ReflexBase
 
     env.set_base_controller(ReflexBase.from_file(cfg.policy.reflex_base, env) if cfg.policy.reflex_base else None)
     return torch_policy(actor_module(cfg, state, env))

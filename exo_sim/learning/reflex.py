@@ -16,12 +16,16 @@ excitations are turned into the env's action (synergies + residual) by :class:`E
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import mujoco
 import numpy as np
 
 from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning import assist_profile
 from exo_sim.learning.param_space import ParamSpace
 
 #: name -> (initial value, CMA scale, lower bound, upper bound)
@@ -206,3 +210,51 @@ class ExcitationProjector:
         if self.res is not None:
             e = e + self.scale * a[:, self.res]
         return np.clip(e, 0.0, 1.0)
+
+
+class ReflexBase:
+    """The reflex controller's env action for an observation, plus the exo command of an assistance
+    profile when one is given; installed as the env's base controller, so it runs at
+    ``env.cfg.base_hz`` under the policy. ``theta``: (P,) or one row per env (N, P); ``ctrl`` and
+    ``proj`` may be shared with other bases on the same env."""
+
+    def __init__(self, theta: np.ndarray, env: WalkVecEnv, profile: np.ndarray | None = None, *,
+                 ctrl: ReflexController | None = None, proj: ExcitationProjector | None = None) -> None:
+        self.theta, self.profile, self.env = theta, profile, env
+        self.ctrl = ctrl or ReflexController(env)
+        self.proj = proj or ExcitationProjector(env)
+
+    @classmethod
+    def from_file(cls, path: str | Path, env: WalkVecEnv) -> ReflexBase:
+        """The reflexes of a parameter file (reflex-tune's best.json), as a teacher's base: its ONNX
+        carries the reflex parameters only, so a file with an assistance profile is refused."""
+        best = json.loads(Path(path).read_text())
+        if "assist" in best:
+            raise ValueError(f"{path} has an assistance profile; a teacher's reflex base carries the reflexes only")
+        return cls(from_dict(best["params"]), env)
+
+    def __call__(self, obs: np.ndarray) -> np.ndarray:
+        action = self.proj(self.ctrl(obs, self.theta))
+        if self.profile is not None:
+            action += assist_profile.exo_action(self.env, self.profile)
+        return action
+
+    @staticmethod
+    def hold(base: Callable[[np.ndarray], np.ndarray], every: int) -> HeldBase:
+        """``base`` recomputed on every ``every``-th call and held in between (an env stepped faster
+        than the rate the base was trained at)."""
+        return HeldBase(base, every)
+
+
+class HeldBase:
+    """A base controller evaluated on every ``every``-th call; the calls in between repeat its action."""
+
+    def __init__(self, base: Callable[[np.ndarray], np.ndarray], every: int) -> None:
+        self.base, self.every, self.calls = base, every, 0
+        self.action: np.ndarray | None = None
+
+    def __call__(self, obs: np.ndarray) -> np.ndarray:
+        if self.action is None or self.calls % self.every == 0:
+            self.action = self.base(obs)
+        self.calls += 1
+        return self.action

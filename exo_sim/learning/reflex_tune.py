@@ -25,7 +25,6 @@ import json
 import logging
 import pickle
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from exo_sim.learning.reflex import (
     NAMES,
     SCALE,
     ExcitationProjector,
+    ReflexBase,
     ReflexController,
     from_dict,
     from_unit,
@@ -111,7 +111,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     quat = env.obs_layout.slices()["pelvis_quat"]
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
     x_end = x0.copy()
-    env.set_base_controller(base_controller(env, ctrl, proj, params, profile))  # at env.cfg.base_hz
+    env.set_base_controller(ReflexBase(params, env, profile, ctrl=ctrl, proj=proj))  # at env.cfg.base_hz
     noise_rng = np.random.default_rng([seed, int(round(speed * 100)), int(round(slope_deg * 100)) + 10_000])
     for _ in range(steps):
         noise = np.tile(noise_rng.normal(0.0, cfg.action_noise_std, env.act_layout.size), (n, 1))
@@ -139,14 +139,6 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - speed), 1.5)
             + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd)
     return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive}
-
-
-def base_controller(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjector, params: np.ndarray,
-                    profile: np.ndarray | None = None) -> Callable[[np.ndarray], np.ndarray]:
-    """The reflexes' env action, plus the assistance profile's exo command when one is given."""
-    if profile is None:
-        return lambda o: proj(ctrl(o, params))
-    return lambda o: proj(ctrl(o, params)) + assist_profile.exo_action(env, profile)
 
 
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,

@@ -96,8 +96,7 @@ def teacher_policy(runner: TeacherRunner, env: Any, *, base_every: int = 1) -> C
     if runner.info.reflex_params is None:
         env.set_base_controller(None)
         return runner
-    from exo_sim.learning.reflex import from_dict
-    from exo_sim.learning.vec_adapter import ReflexBase
+    from exo_sim.learning.reflex import ReflexBase, from_dict
 
     base = ReflexBase(from_dict(runner.info.reflex_params), env)
     env.set_base_controller(base if base_every == 1 else ReflexBase.hold(base, base_every))

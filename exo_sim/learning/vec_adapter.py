@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from exo_sim.env.config import ConditionConfig
 from exo_sim.env.observations import Layout
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.randomization import DomainRandomizer
+from exo_sim.learning.reflex import ReflexBase
 from exo_sim.learning.train_config import TrainConfig
 from exo_sim.models.build import SimModel
 
@@ -66,49 +66,6 @@ def action_map(cfg: TrainConfig, env: WalkVecEnv) -> ActionMap:
     """The action map of a training config on ``env``'s layout."""
     p = cfg.policy
     return ActionMap(env.act_layout, p.action_scale, 0.0 if p.reflex_base else p.synergy_offset, muscles=p.muscle_residual)
-
-
-class ReflexBase:
-    """The reflex controller's env action for an observation (residual-policy base); installed as
-    the env's base controller, so it runs at ``env.cfg.base_hz`` under the policy."""
-
-    def __init__(self, theta: np.ndarray, env: WalkVecEnv) -> None:
-        from exo_sim.learning.reflex import ExcitationProjector, ReflexController
-
-        self.theta = theta
-        self.ctrl, self.proj = ReflexController(env), ExcitationProjector(env)
-
-    @classmethod
-    def from_file(cls, path: str, env: WalkVecEnv) -> ReflexBase:
-        import json
-        from pathlib import Path
-
-        from exo_sim.learning.reflex import from_dict
-
-        return cls(from_dict(json.loads(Path(path).read_text())["params"]), env)
-
-    def __call__(self, obs: np.ndarray) -> np.ndarray:
-        return self.proj(self.ctrl(obs, self.theta))
-
-    @staticmethod
-    def hold(base: Callable[[np.ndarray], np.ndarray], every: int) -> HeldBase:
-        """``base`` recomputed on every ``every``-th call and held in between (an env stepped faster
-        than the rate the base was trained at)."""
-        return HeldBase(base, every)
-
-
-class HeldBase:
-    """A base controller evaluated on every ``every``-th call; the calls in between repeat its action."""
-
-    def __init__(self, base: Callable[[np.ndarray], np.ndarray], every: int) -> None:
-        self.base, self.every, self.calls = base, every, 0
-        self.action: np.ndarray | None = None
-
-    def __call__(self, obs: np.ndarray) -> np.ndarray:
-        if self.action is None or self.calls % self.every == 0:
-            self.action = self.base(obs)
-        self.calls += 1
-        return self.action
 
 
 class RslWalkEnv(VecEnv):
