@@ -257,6 +257,9 @@ def test_reflex_tuning_co_tunes_an_assistance_profile(tmp_path: Path) -> None:
     best = tune(cfg, tmp_path / "run")
     saved = json.loads((tmp_path / "run" / "best.json").read_text())
     assert set(saved["assist"]) == {"ext_nm", "ext_phase", "flex_nm", "flex_phase", "width"} and best["assist"] == saved["assist"]
+    with pytest.raises(ValueError, match="assist_profile must stay as the run started"):
+        tune(dataclasses.replace(cfg, env=dataclasses.replace(env_cfg, exo_mode="no_exo"), assist_profile=False),
+             tmp_path / "run", resume=True)
     with pytest.raises(ValueError, match="assist_profile needs env.exo_mode: assist"):
         dataclasses.replace(cfg, env=dataclasses.replace(env_cfg, exo_mode="no_exo"))
 

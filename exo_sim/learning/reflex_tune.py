@@ -150,6 +150,10 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     es_path, best_path = run_dir / "es.pkl", run_dir / "best.json"
     if resume and es_path.exists():
         es = pickle.loads(es_path.read_bytes())
+        dims = len(NAMES) + (len(assist_profile.NAMES) if cfg.assist_profile else 0)
+        if es.N != dims:
+            raise ValueError(f"{run_dir}: the CMA-ES run searches {es.N} parameters, this config {dims} "
+                             f"(assist_profile must stay as the run started)")
         best = json.loads(best_path.read_text())
         logger.info("resumed CMA-ES at generation %d (best cost %.3f)", es.countiter, best["cost"])
     else:
