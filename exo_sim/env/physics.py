@@ -47,6 +47,8 @@ class BatchPhysics:
         self.act = np.zeros((n, m0.na))
         self.sensordata = np.zeros((n, m0.nsensordata))
         self.ctrl = np.zeros((n, m0.nu))
+        # External wrench per body (world frame: force, torque), applied in every step; training aids only.
+        self.xfrc_applied = np.zeros((n, m0.nbody, 6))
         chunks = np.array_split(np.arange(n), self.nthread)
         self._chunks = [c for c in chunks if len(c)]
         self._pool = ThreadPoolExecutor(self.nthread) if backend == "threads" and self.nthread > 1 else None
@@ -88,6 +90,7 @@ class BatchPhysics:
         for i in idx:
             m, d = self.models[i], self.datas[i]
             d.ctrl[:] = self.ctrl[i]
+            d.xfrc_applied[:] = self.xfrc_applied[i]
             mujoco.mj_step(m, d, nstep=nstep)
             self.qpos[i] = d.qpos
             self.qvel[i] = d.qvel
@@ -101,6 +104,8 @@ class BatchPhysics:
             raise ValueError(f"nstep: {nstep} is out of range; allowed [1, {self.substeps}]")
         self.ctrl[:] = ctrl
         if self.backend == "rollout":
+            if self.xfrc_applied.any():
+                raise ValueError("xfrc_applied: external wrenches need the 'threads' backend; 'rollout' steps controls only")
             n = len(self.models)
             if nstep not in self._out:
                 self._out[nstep] = (np.zeros((n, nstep, self._size)), np.zeros((n, nstep, self.sensordata.shape[1])))

@@ -73,6 +73,8 @@ class WalkVecEnv(VectorEnv):
         self._dev_cols = device_columns(ix)
         self._start = StartPose(cfg.start, self.sim.model, ix)
         self.base: Callable[[np.ndarray], np.ndarray] | None = None
+        self._pelvis_body = self.sim.model.body("pelvis").id
+        self.trunk_support: tuple[float, float] = (0.0, 0.0)
         self.device = DeviceSensors(cfg.sensors, num_envs, cfg.policy_hz)
         n, nm = num_envs, len(ix.muscles)
         self.target_speed = np.zeros(n)
@@ -140,6 +142,26 @@ class WalkVecEnv(VectorEnv):
         ``None`` removes it."""
         self.base = base
 
+    def set_trunk_support(self, stiffness_nm_per_rad: float, damping_nm_s_per_rad: float = 0.0) -> None:
+        """A training aid for continuation (not part of the person): an external pitch moment on the
+        pelvis, -(stiffness x lean + damping x lean rate), lean measured as the observation's pelvis
+        pitch (forward positive, ground frame), updated at the base-controller rate. A controller
+        tuned with support is then tuned again as the support is lowered to zero; evaluations run
+        without it. (0, 0) removes it."""
+        for name, v in (("stiffness_nm_per_rad", stiffness_nm_per_rad), ("damping_nm_s_per_rad", damping_nm_s_per_rad)):
+            if not (np.isfinite(v) and v >= 0.0):
+                raise ValueError(f"trunk support {name}: {v!r} must be finite and >= 0")
+        self.trunk_support = (float(stiffness_nm_per_rad), float(damping_nm_s_per_rad))
+        if not any(self.trunk_support):
+            self.physics.xfrc_applied[:, self._pelvis_body, 3:] = 0.0
+
+    def _apply_trunk_support(self) -> None:
+        kp, kd = self.trunk_support
+        sens, c = self.physics.sensordata, self.cols
+        q = sens[:, c.pelvis_quat]
+        lean = 2.0 * np.arctan2(q[:, 2], q[:, 0])  # rotation about +y: forward lean positive
+        self.physics.xfrc_applied[:, self._pelvis_body, 4] = -(kp * lean + kd * sens[:, c.pelvis_angvel][:, 1])
+
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """Apply (N, A) actions for one policy period (plus the base controller's, if installed)."""
         a_policy = np.asarray(actions, dtype=float).reshape(self.num_envs, -1)
@@ -161,6 +183,8 @@ class WalkVecEnv(VectorEnv):
             self.exo_torque_cmd[:] = a[:, self._a_exo] * self._exo_gain
             self._ctrl[:, self.index.muscle_ctrl] = exc
             self._ctrl[:, self.index.motor_ctrl] = self.exo_torque_cmd
+            if any(self.trunk_support):
+                self._apply_trunk_support()
             self.physics.step(self._ctrl, self.cfg.substeps // ticks)
             self.time_s += self.cfg.policy_dt_s / ticks
             self._update_phase(-self.physics.sensordata[:, self.cols.grf][:, 5] / self.body_weight_n)

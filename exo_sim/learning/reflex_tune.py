@@ -78,10 +78,15 @@ class ReflexTuneConfig:
     trunk_weight: float = param(0.0, "Weight of the pelvis pitch spread while alive, per rad (0 = off).", ge=0.0)
     assist_profile: bool = param(False, "Co-tune a phase-based exo assistance profile with the reflexes (needs env.exo_mode: assist).")
     init_profile: str = param("", "JSON file whose 'assist' entry starts the profile ('' = built-in guess).")
+    trunk_support_nm_per_rad: float = param(0.0, "Continuation aid: stiffness of an external pelvis pitch support at generation 1 (WalkVecEnv.set_trunk_support), Nm/rad; lowered linearly to zero over trunk_support_generations (0 = off).", ge=0.0, le=5000.0)
+    trunk_support_nm_s_per_rad: float = param(0.0, "Damping of the pelvis pitch support at generation 1, Nm s/rad; lowered with the stiffness.", ge=0.0, le=500.0)
+    trunk_support_generations: int = param(0, "Generations over which the support falls to zero; from then on the controller walks unaided.", ge=0)
     stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if (self.trunk_support_nm_per_rad or self.trunk_support_nm_s_per_rad) and self.trunk_support_generations == 0:
+            raise ValueError("ReflexTuneConfig: trunk support needs trunk_support_generations > 0 (it must reach zero)")
         if self.assist_profile and self.env.exo_mode != "assist":
             raise ValueError(f"ReflexTuneConfig: assist_profile needs env.exo_mode: assist, not {self.env.exo_mode!r}")
 
@@ -141,6 +146,15 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive}
 
 
+def trunk_support(cfg: ReflexTuneConfig, generation: int) -> tuple[float, float]:
+    """(stiffness Nm/rad, damping Nm s/rad) of the pelvis support at ``generation`` (1-based): full at
+    1, falling linearly to zero at 1 + trunk_support_generations and after."""
+    if cfg.trunk_support_generations == 0:
+        return 0.0, 0.0
+    f = max(0.0, 1.0 - (generation - 1) / cfg.trunk_support_generations)
+    return f * cfg.trunk_support_nm_per_rad, f * cfg.trunk_support_nm_s_per_rad
+
+
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
          command: str = "") -> dict[str, Any]:
     """Run CMA-ES generations (continuing ``run_dir/es.pkl`` with ``resume``); returns the best so far."""
@@ -177,6 +191,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     try:
         for _ in range(generations or cfg.generations):
             t0 = time.perf_counter()
+            support = trunk_support(cfg, es.countiter + 1)
+            env.set_trunk_support(*support)
             xs = es.ask()
             n = len(NAMES)
             params = np.stack([from_unit(x[:n]) for x in xs])
@@ -193,8 +209,10 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             info = {k: np.mean(v, axis=0) for k, v in per_run.items()}  # mean over the runs, per candidate
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
-            if costs[i] < best["cost"]:
-                best = {"cost": float(costs[i]), "generation": es.countiter, "t_alive_s": float(info["t_alive_s"][i]),
+            # Costs under different support are not comparable: a lower support replaces the best.
+            if costs[i] < best["cost"] or tuple(best.get("trunk_support", (0.0, 0.0))) != support:
+                best = {"cost": float(costs[i]), "generation": es.countiter, "trunk_support": list(support),
+                        "t_alive_s": float(info["t_alive_s"][i]),
                         "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
                         **({"assist": assist_profile.to_dict(profiles[i])} if profiles is not None else {}),
                         "config": str(run_dir / "config.json"), "commit": commit}
@@ -205,12 +223,12 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_t_alive_s": float(info["t_alive_s"][i]), "gen_max_t_alive_s": float(info["t_alive_s"].max()),
                    "gen_best_pitch_sd_deg": float(np.degrees(info["pitch_sd_rad"][i])),
                    "gen_best_activation": float(info["activation"][i]),
-                   "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0}
+                   "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0]}
             _append_csv(run_dir / "progress.csv", row)
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
-                        "| median %.2f | %.1f s", row["generation"], best["cost"], row["gen_best_cost"],
+                        "| median %.2f | support %.0f Nm/rad | %.1f s", row["generation"], best["cost"], row["gen_best_cost"],
                         row["gen_best_t_alive_s"], float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"],
-                        row["gen_best_activation"], row["gen_median_cost"], row["wall_s"])
+                        row["gen_best_activation"], row["gen_median_cost"], support[0], row["wall_s"])
     finally:
         env.close()
     return best
