@@ -150,6 +150,8 @@ def test_reflex_tune_config_and_stage_configs_load() -> None:
 
     tune = load_reflex_tune_config(REPO / "config" / "train" / "reflex_160.yaml")
     assert tune.env.base_ticks == 4 and tune.env.start.enabled
+    for path in sorted((REPO / "config" / "train").glob("reflex*.yaml")):  # every committed tuning config is valid
+        load_reflex_tune_config(path)
     s1 = load_train_config(REPO / "config" / "train" / "stage1_reflex160.yaml")
     s2 = load_train_config(REPO / "config" / "train" / "stage2_reflex160.yaml")
     assert (s1.stage, s2.stage) == ("no_exo", "assist") and not s2.policy.muscle_residual
@@ -197,6 +199,31 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
     assert set(json.loads((tmp_path / "run" / "best.json").read_text())["params"]) >= {"sw_lean_comp", "lean_ref_slope"}
     with pytest.raises(FileExistsError):
         tune(cfg, tmp_path / "run")
+
+
+def test_trunk_support_falls_to_zero_and_best_counts_only_the_current_support(tmp_path: Path) -> None:
+    import json
+
+    from exo_sim.env import EnvConfig
+    from exo_sim.env.config import StartPoseConfig
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, trunk_support, tune
+    from exo_sim.models import BodyConfig
+
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
+                        init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+    cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.2,), seeds=(0,), duration_s=0.3, popsize=4, generations=2,
+                           trunk_support_nm_per_rad=100.0, trunk_support_nm_s_per_rad=10.0, trunk_support_generations=4)
+    assert [trunk_support(cfg, g) for g in (1, 3, 5, 9)] == [(100.0, 10.0), (50.0, 5.0), (0.0, 0.0), (0.0, 0.0)]
+    assert trunk_support(ReflexTuneConfig(env=env_cfg), 1) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="trunk_support_generations > 0"):
+        dataclasses.replace(cfg, trunk_support_generations=0)
+    # Generation 1 is supported, generation 2 is not: the unsupported generation's best replaces it
+    # whatever the costs (an unaided walker is never compared with an aided one).
+    tune(dataclasses.replace(cfg, trunk_support_generations=1), tmp_path / "run")
+    best = json.loads((tmp_path / "run" / "best.json").read_text())
+    assert best["generation"] == 2 and best["trunk_support"] == [0.0, 0.0]
+    rows = (tmp_path / "run" / "progress.csv").read_text().strip().splitlines()
+    assert [r.split(",")[-1] for r in rows[1:]] == ["100.0", "0.0"]
 
 
 def test_held_base_is_recomputed_every_nth_call() -> None:

@@ -151,6 +151,8 @@ class WalkVecEnv(VectorEnv):
         for name, v in (("stiffness_nm_per_rad", stiffness_nm_per_rad), ("damping_nm_s_per_rad", damping_nm_s_per_rad)):
             if not (np.isfinite(v) and v >= 0.0):
                 raise ValueError(f"trunk support {name}: {v!r} must be finite and >= 0")
+        if (stiffness_nm_per_rad or damping_nm_s_per_rad) and self.physics.backend != "threads":
+            raise ValueError("trunk support: external wrenches need the 'threads' backend; 'rollout' steps controls only")
         self.trunk_support = (float(stiffness_nm_per_rad), float(damping_nm_s_per_rad))
         if not any(self.trunk_support):
             self.physics.xfrc_applied[:, self._pelvis_body, 3:] = 0.0

@@ -190,3 +190,53 @@ def test_gravity_upright_start_leans_into_the_slope(body: str) -> None:
     assert lean_at_start(False, -5.0) == pytest.approx(base, abs=1e-9)  # ground-normal upright ignores the slope
     assert lean_at_start(True, 5.0) - base == pytest.approx(np.deg2rad(5.0), abs=1e-6)  # uphill: forward
     assert lean_at_start(True, -5.0) - base == pytest.approx(np.deg2rad(-5.0), abs=1e-6)  # downhill: back
+
+
+def _pelvis_lean_deg(obs: np.ndarray, env: WalkVecEnv) -> np.ndarray:
+    q = obs[:, env.obs_layout.slices()["pelvis_quat"]]
+    return np.degrees(2.0 * np.arctan2(q[:, 2], q[:, 0]))
+
+
+def test_trunk_support_is_a_restoring_pelvis_moment_and_goes_away(sag_sim: SimModel) -> None:
+    env = WalkVecEnv(SAG, 2, nthread=1, autoreset=False, sim=sag_sim)
+    env.set_trunk_support(400.0, 40.0)
+    opts = {"speed_mps": 1.2, "slope_deg": 0.0}
+    env.reset(seed=0, options=opts)
+    # Lean env 1 forward by 0.2 rad (root pitch hinge, + forward): the moment on the pelvis is -kp x lean about +y.
+    env.physics.datas[1].qpos[2] += 0.2
+    import mujoco
+
+    mujoco.mj_forward(env.physics.models[1], env.physics.datas[1])
+    env.physics.sync_from_data(1)
+    env._apply_trunk_support()
+    pelvis = sag_sim.model.body("pelvis").id
+    lean0 = np.radians(_pelvis_lean_deg(env._observe(), env))
+    np.testing.assert_allclose(env.physics.xfrc_applied[:, pelvis, 4], -400.0 * lean0, atol=1e-9)  # at rest: no rate term
+    assert env.physics.xfrc_applied[1, pelvis, 4] < -50.0
+    # Without muscles the body folds and tips back (-12 deg when it falls); the support holds it near upright.
+    zero = np.zeros((2, env.act_layout.size))
+    worst = []
+    for support in ((0.0, 0.0), (400.0, 40.0)):
+        env.set_trunk_support(*support)
+        env.reset(seed=0, options=opts)
+        leans = []
+        for _ in range(16):
+            obs, _r, fell, _t, _ = env.step(zero)
+            leans.append(np.abs(_pelvis_lean_deg(obs, env)).max())
+        worst.append(max(leans))
+    assert worst[1] < 0.5 * worst[0] and worst[0] > 8.0
+    env.set_trunk_support(0.0)
+    assert not env.physics.xfrc_applied.any()  # removed: the body is as it was
+    for bad in (float("nan"), -1.0):
+        with pytest.raises(ValueError, match="trunk support stiffness_nm_per_rad"):
+            env.set_trunk_support(bad)
+    with pytest.raises(ValueError, match="trunk support damping_nm_s_per_rad"):
+        env.set_trunk_support(1.0, float("inf"))
+    env.close()
+    rollout = WalkVecEnv(SAG, 1, backend="rollout", nthread=1, autoreset=False, sim=sag_sim)
+    with pytest.raises(ValueError, match="external wrenches need the 'threads' backend"):
+        rollout.set_trunk_support(100.0)
+    rollout.physics.xfrc_applied[0, pelvis, 4] = 1.0
+    with pytest.raises(ValueError, match="external wrenches need the 'threads' backend"):
+        rollout.physics.step(np.zeros((1, sag_sim.model.nu)))
+    rollout.close()
