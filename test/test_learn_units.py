@@ -305,3 +305,16 @@ def test_teacher_reflex_base_refuses_a_file_with_an_assistance_profile(tmp_path:
         ReflexBase.from_file(tmp_path / "assisted.json", env)
     assert ReflexBase.from_file(REPO / "artifacts" / "teacher" / "reflex_160.json", env).profile is None
     env.close()
+
+
+def test_learning_curves_plot_cma_runs_with_their_trunk_support(tmp_path: Path) -> None:
+    import matplotlib.image
+
+    from exo_sim.learning.plots import plot_learning_curves
+
+    tuning = REPO / "artifacts" / "teacher" / "tuning"
+    out = plot_learning_curves([tuning / "upright_a", tuning / "reflex_160"], tmp_path / "curves.png")
+    h, w = matplotlib.image.imread(out).shape[:2]
+    assert w > 1.8 * h  # two panels side by side: CMA-ES cost, trunk
+    with pytest.raises(FileNotFoundError, match="no metrics.csv or progress.csv"):
+        plot_learning_curves([tmp_path], tmp_path / "none.png")

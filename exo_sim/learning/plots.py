@@ -31,7 +31,8 @@ def _smooth(y: np.ndarray, n: int = 10) -> np.ndarray:
 
 
 def plot_learning_curves(run_dirs: list[Path], out: Path) -> Path:
-    """One PNG: PPO reward terms, episode length, success/fall rate, curriculum vs env steps; CMA-ES cost."""
+    """One PNG: PPO reward terms, episode length, success/fall rate, curriculum vs env steps; CMA-ES
+    cost, and the pelvis pitch spread (with the trunk support) where the runs log it."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -39,7 +40,8 @@ def plot_learning_curves(run_dirs: list[Path], out: Path) -> Path:
 
     ppo = [(d, read_csv(d / "metrics.csv")) for d in run_dirs if (d / "metrics.csv").exists()]
     cma = [(d, read_csv(d / "progress.csv")) for d in run_dirs if (d / "progress.csv").exists()]
-    panels = 4 * bool(ppo) + bool(cma)
+    trunk = [(d, m) for d, m in cma if "gen_best_pitch_sd_deg" in m]
+    panels = 4 * bool(ppo) + bool(cma) + bool(trunk)
     if panels == 0:
         raise FileNotFoundError(f"no metrics.csv or progress.csv in {run_dirs}")
     fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.6), squeeze=False)
@@ -65,14 +67,23 @@ def plot_learning_curves(run_dirs: list[Path], out: Path) -> Path:
         for a in (a_terms, a_len, a_succ, a_cur):
             a.legend(fontsize=6)
             a.grid(alpha=0.3)
-    if cma:
+    if trunk:  # the pelvis pitch spread, and the continuation's trunk support where a run had one
         a = ax[-1]
+        for d, m in trunk:
+            a.plot(m["evaluations"], _smooth(m["gen_best_pitch_sd_deg"]), label=f"{d.name}: pitch sd of generation best")
+            if "trunk_support_nm_per_rad" in m and np.nanmax(m["trunk_support_nm_per_rad"]) > 0:
+                a.plot(m["evaluations"], m["trunk_support_nm_per_rad"] / 10.0, "--", label=f"{d.name}: support / 10 Nm/rad")
+        a.set(title="trunk (deg)", xlabel="candidate rollouts")
+        a.legend(fontsize=6)
+        a.grid(alpha=0.3)
+    if cma:
+        a = ax[-1 - bool(trunk)]
+        b = a.twinx()  # one time axis for every run
         for d, m in cma:
             a.plot(m["evaluations"], m["best_cost"], label=f"{d.name}: best cost")
             a.plot(m["evaluations"], m["gen_median_cost"], ":", label=f"{d.name}: median")
-            b = a.twinx()
-            b.plot(m["evaluations"], m["gen_max_t_alive_s"], "g-", alpha=0.5, label="max time alive (s)")
-            b.set_ylabel("time alive (s)", color="g")
+            b.plot(m["evaluations"], m["gen_max_t_alive_s"], "g-", alpha=0.3)
+        b.set_ylabel("max time alive in generation (s)", color="g")
         a.set(title="reflex CMA-ES", xlabel="candidate rollouts")
         a.legend(fontsize=6)
         a.grid(alpha=0.3)
