@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from pathlib import Path
 
@@ -206,7 +207,7 @@ def test_trunk_support_falls_to_zero_and_best_counts_only_the_current_support(tm
 
     from exo_sim.env import EnvConfig
     from exo_sim.env.config import StartPoseConfig
-    from exo_sim.learning.reflex_tune import ReflexTuneConfig, trunk_support, tune
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, slope_approach, trunk_support, tune
     from exo_sim.models import BodyConfig
 
     env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
@@ -217,13 +218,17 @@ def test_trunk_support_falls_to_zero_and_best_counts_only_the_current_support(tm
     assert trunk_support(ReflexTuneConfig(env=env_cfg), 1) == (0.0, 0.0)
     with pytest.raises(ValueError, match="trunk_support_generations > 0"):
         dataclasses.replace(cfg, trunk_support_generations=0)
+    ramp = dataclasses.replace(cfg, slope_level_s=2.0, slope_ramp_s=4.0, slope_approach_generations=2)
+    assert [slope_approach(ramp, g) for g in (1, 2, 3)] == [(2.0, 4.0), (1.0, 2.0), (0.0, 0.0)]
+    with pytest.raises(ValueError, match="slope_approach_generations > 0"):
+        dataclasses.replace(ramp, slope_approach_generations=0)
     # Generation 1 is supported, generation 2 is not: the unsupported generation's best replaces it
     # whatever the costs (an unaided walker is never compared with an aided one).
     tune(dataclasses.replace(cfg, trunk_support_generations=1), tmp_path / "run")
     best = json.loads((tmp_path / "run" / "best.json").read_text())
-    assert best["generation"] == 2 and best["trunk_support"] == [0.0, 0.0]
-    rows = (tmp_path / "run" / "progress.csv").read_text().strip().splitlines()
-    assert [r.split(",")[-1] for r in rows[1:]] == ["100.0", "0.0"]
+    assert best["generation"] == 2 and best["aids"] == [0.0, 0.0, 0.0, 0.0]
+    with (tmp_path / "run" / "progress.csv").open() as f:
+        assert [float(r["trunk_support_nm_per_rad"]) for r in csv.DictReader(f)] == [100.0, 0.0]
 
 
 def test_held_base_is_recomputed_every_nth_call() -> None:

@@ -78,7 +78,9 @@ class WalkVecEnv(VectorEnv):
         self.device = DeviceSensors(cfg.sensors, num_envs, cfg.policy_hz)
         n, nm = num_envs, len(ix.muscles)
         self.target_speed = np.zeros(n)
-        self.slope_rad = np.zeros(n)
+        self.slope_rad = np.zeros(n)  # the ground's slope now (what the observation carries)
+        self.slope_goal_rad = np.zeros(n)  # the episode's slope
+        self.slope_approach: tuple[float, float] = (0.0, 0.0)
         self.steps = np.zeros(n, dtype=int)
         self.time_s = np.zeros(n)
         self.excitation = np.zeros((n, nm))
@@ -111,8 +113,10 @@ class WalkVecEnv(VectorEnv):
         speed = options.get("speed_mps", rng.uniform(*cfg.conditions.speed_range_mps))
         slope = np.deg2rad(options.get("slope_deg", rng.uniform(*cfg.conditions.slope_range_deg)))
         model, data = self.physics.models[i], self.physics.datas[i]
-        # Uphill (+slope) in +x: gravity gets a backward component in the ground frame.
-        model.opt.gravity[:] = (-self._g * np.sin(slope), 0.0, -self._g * np.cos(slope))
+        self.slope_goal_rad[i] = slope
+        if any(self.slope_approach):
+            slope = 0.0  # level ground first (set_slope_approach)
+        self._set_slope(i, slope)
         mujoco.mj_resetData(model, data)
         ix = self.index
         data.qpos[ix.bio_qpos] += rng.uniform(-1.0, 1.0, len(ix.bio_qpos)) * cfg.init_joint_noise_rad
@@ -122,7 +126,6 @@ class WalkVecEnv(VectorEnv):
         mujoco.mj_forward(model, data)
         self.physics.sync_from_data(i)
         self.target_speed[i] = speed
-        self.slope_rad[i] = slope
         self.steps[i] = 0
         self.time_s[i] = 0.0
         self.excitation[i] = 0.0
@@ -157,6 +160,27 @@ class WalkVecEnv(VectorEnv):
         if not any(self.trunk_support):
             self.physics.xfrc_applied[:, self._pelvis_body, 3:] = 0.0
 
+    def set_slope_approach(self, level_s: float, ramp_s: float) -> None:
+        """A training aid for slopes (as a person walks onto a ramp): each episode starts on level
+        ground, walks ``level_s``, then the ground tilts to the episode's slope over ``ramp_s``. The
+        observation's slope follows the ground. Takes effect at the next reset; (0, 0) = on the slope
+        from the start, as evaluated."""
+        for name, v in (("level_s", level_s), ("ramp_s", ramp_s)):
+            if not (np.isfinite(v) and 0.0 <= v <= 600.0):
+                raise ValueError(f"slope approach {name}: {v!r} must be finite and in [0, 600] s")
+        self.slope_approach = (float(level_s), float(ramp_s))
+
+    def _set_slope(self, i: int, slope_rad: float) -> None:
+        # Uphill (+slope) in +x: gravity gets a backward component in the ground frame.
+        self.physics.models[i].opt.gravity[:] = (-self._g * np.sin(slope_rad), 0.0, -self._g * np.cos(slope_rad))
+        self.slope_rad[i] = slope_rad
+
+    def _approach_slopes(self) -> None:
+        level_s, ramp_s = self.slope_approach
+        f = np.clip((self.time_s - level_s) / ramp_s, 0.0, 1.0) if ramp_s > 0 else (self.time_s >= level_s).astype(float)
+        for i in np.flatnonzero(self.slope_rad != f * self.slope_goal_rad):
+            self._set_slope(int(i), float(f[i] * self.slope_goal_rad[i]))
+
     def _apply_trunk_support(self) -> None:
         kp, kd = self.trunk_support
         sens, c = self.physics.sensordata, self.cols
@@ -187,6 +211,8 @@ class WalkVecEnv(VectorEnv):
             self._ctrl[:, self.index.motor_ctrl] = self.exo_torque_cmd
             if any(self.trunk_support):
                 self._apply_trunk_support()
+            if any(self.slope_approach):
+                self._approach_slopes()
             self.physics.step(self._ctrl, self.cfg.substeps // ticks)
             self.time_s += self.cfg.policy_dt_s / ticks
             self._update_phase(-self.physics.sensordata[:, self.cols.grf][:, 5] / self.body_weight_n)

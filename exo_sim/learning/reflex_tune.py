@@ -14,7 +14,11 @@ leaves them little margin. A run that has covered less than ``stall_fraction`` o
 for every candidate), so the tuned layer tolerates a policy's exploration on top of it. With
 ``assist_profile``, the exo (``env.exo_mode: assist``) applies the phase-based profile of
 :mod:`exo_sim.learning.assist_profile` at the reflex rate, and its 5 parameters are tuned with the
-reflexes: the simulated person adapts to the exo while the exo adapts to the person. Every
+reflexes: the simulated person adapts to the exo while the exo adapts to the person. Two training
+aids tune by continuation, each fading linearly to zero over its first generations: an external
+pelvis pitch support (``trunk_support_*``) and a level approach to each run's slope
+(``slope_level_s``, ``slope_ramp_s``); ``best.json`` compares candidates only under equal aids, so
+its final entry is an unaided walker. Every
 generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
 """
 
@@ -81,12 +85,17 @@ class ReflexTuneConfig:
     trunk_support_nm_per_rad: float = param(0.0, "Continuation aid: stiffness of an external pelvis pitch support at generation 1 (WalkVecEnv.set_trunk_support), Nm/rad; lowered linearly to zero over trunk_support_generations (0 = off).", ge=0.0, le=5000.0)
     trunk_support_nm_s_per_rad: float = param(0.0, "Damping of the pelvis pitch support at generation 1, Nm s/rad; lowered with the stiffness.", ge=0.0, le=500.0)
     trunk_support_generations: int = param(0, "Generations over which the support falls to zero; from then on the controller walks unaided.", ge=0)
+    slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
+    slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
+    slope_approach_generations: int = param(0, "Generations over which the slope approach shrinks to zero: from then on every run starts on its slope.", ge=0)
     stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
         if (self.trunk_support_nm_per_rad or self.trunk_support_nm_s_per_rad) and self.trunk_support_generations == 0:
             raise ValueError("ReflexTuneConfig: trunk support needs trunk_support_generations > 0 (it must reach zero)")
+        if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
+            raise ValueError("ReflexTuneConfig: a slope approach needs slope_approach_generations > 0 (it must reach zero)")
         if self.assist_profile and self.env.exo_mode != "assist":
             raise ValueError(f"ReflexTuneConfig: assist_profile needs env.exo_mode: assist, not {self.env.exo_mode!r}")
 
@@ -146,13 +155,21 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive}
 
 
+def _fading(generation: int, generations: int) -> float:
+    """1 at generation 1, falling linearly to 0 at 1 + ``generations`` and after (0 when generations is 0)."""
+    return max(0.0, 1.0 - (generation - 1) / generations) if generations else 0.0
+
+
 def trunk_support(cfg: ReflexTuneConfig, generation: int) -> tuple[float, float]:
-    """(stiffness Nm/rad, damping Nm s/rad) of the pelvis support at ``generation`` (1-based): full at
-    1, falling linearly to zero at 1 + trunk_support_generations and after."""
-    if cfg.trunk_support_generations == 0:
-        return 0.0, 0.0
-    f = max(0.0, 1.0 - (generation - 1) / cfg.trunk_support_generations)
+    """(stiffness Nm/rad, damping Nm s/rad) of the pelvis support at ``generation`` (1-based)."""
+    f = _fading(generation, cfg.trunk_support_generations)
     return f * cfg.trunk_support_nm_per_rad, f * cfg.trunk_support_nm_s_per_rad
+
+
+def slope_approach(cfg: ReflexTuneConfig, generation: int) -> tuple[float, float]:
+    """(level walk s, ramp s) before each run reaches its slope, at ``generation`` (1-based)."""
+    f = _fading(generation, cfg.slope_approach_generations)
+    return f * cfg.slope_level_s, f * cfg.slope_ramp_s
 
 
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
@@ -191,8 +208,10 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     try:
         for _ in range(generations or cfg.generations):
             t0 = time.perf_counter()
-            support = trunk_support(cfg, es.countiter + 1)
+            support, approach = trunk_support(cfg, es.countiter + 1), slope_approach(cfg, es.countiter + 1)
             env.set_trunk_support(*support)
+            env.set_slope_approach(*approach)
+            aids = [*support, *approach]
             xs = es.ask()
             n = len(NAMES)
             params = np.stack([from_unit(x[:n]) for x in xs])
@@ -209,9 +228,10 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             info = {k: np.mean(v, axis=0) for k, v in per_run.items()}  # mean over the runs, per candidate
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
-            # Costs under different support are not comparable: a lower support replaces the best.
-            if costs[i] < best["cost"] or tuple(best.get("trunk_support", (0.0, 0.0))) != support:
-                best = {"cost": float(costs[i]), "generation": es.countiter, "trunk_support": list(support),
+            # Costs under different aids are not comparable: a generation with less aid replaces the best.
+            before = best.get("aids", [*best.get("trunk_support", (0.0, 0.0)), 0.0, 0.0])  # files before the slope aid
+            if costs[i] < best["cost"] or before != aids:
+                best = {"cost": float(costs[i]), "generation": es.countiter, "aids": aids,
                         "t_alive_s": float(info["t_alive_s"][i]),
                         "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
                         **({"assist": assist_profile.to_dict(profiles[i])} if profiles is not None else {}),
@@ -223,12 +243,14 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_t_alive_s": float(info["t_alive_s"][i]), "gen_max_t_alive_s": float(info["t_alive_s"].max()),
                    "gen_best_pitch_sd_deg": float(np.degrees(info["pitch_sd_rad"][i])),
                    "gen_best_activation": float(info["activation"][i]),
-                   "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0]}
+                   "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0],
+                   "slope_level_s": approach[0], "slope_ramp_s": approach[1]}
             _append_csv(run_dir / "progress.csv", row)
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
-                        "| median %.2f | support %.0f Nm/rad | %.1f s", row["generation"], best["cost"], row["gen_best_cost"],
-                        row["gen_best_t_alive_s"], float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"],
-                        row["gen_best_activation"], row["gen_median_cost"], support[0], row["wall_s"])
+                        "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s | %.1f s", row["generation"],
+                        best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"], float(info["speed_mps"][i]),
+                        row["gen_best_pitch_sd_deg"], row["gen_best_activation"], row["gen_median_cost"], support[0],
+                        *approach, row["wall_s"])
     finally:
         env.close()
     return best

@@ -240,3 +240,32 @@ def test_trunk_support_is_a_restoring_pelvis_moment_and_goes_away(sag_sim: SimMo
     with pytest.raises(ValueError, match="external wrenches need the 'threads' backend"):
         rollout.physics.step(np.zeros((1, sag_sim.model.nu)))
     rollout.close()
+
+
+def test_slope_approach_starts_level_and_tilts_the_ground_to_the_slope(sag_sim: SimModel) -> None:
+    env = WalkVecEnv(SAG, 2, nthread=1, autoreset=False, sim=sag_sim)
+    zero = np.zeros((2, env.act_layout.size))
+    g = np.linalg.norm(sag_sim.model.opt.gravity)
+
+    def gravity_slope_deg(i: int) -> float:
+        gx, _, gz = env.physics.models[i].opt.gravity
+        return float(np.degrees(np.arctan2(-gx, -gz)))
+
+    env.set_slope_approach(0.25, 0.25)  # 10 policy steps level, then 10 steps of tilting
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 6.0})
+    sl = env.obs_layout.slices()["slope_rad"]
+    assert gravity_slope_deg(0) == pytest.approx(0.0) and obs[0, sl][0] == 0.0
+    for _ in range(15):
+        obs, *_ = env.step(zero)
+    assert 2.0 < gravity_slope_deg(1) < 4.0 and np.degrees(obs[1, sl][0]) == pytest.approx(gravity_slope_deg(1), abs=1e-4)
+    for _ in range(6):
+        obs, *_ = env.step(zero)
+    assert gravity_slope_deg(0) == pytest.approx(6.0) and np.degrees(obs[0, sl][0]) == pytest.approx(6.0, abs=1e-4)
+    assert np.linalg.norm(env.physics.models[0].opt.gravity) == pytest.approx(g)
+    env.set_slope_approach(0.0, 0.0)  # as evaluated: on the slope from the start
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 6.0})
+    assert gravity_slope_deg(0) == pytest.approx(6.0) and np.degrees(obs[0, sl][0]) == pytest.approx(6.0, abs=1e-4)
+    for bad in (float("nan"), -0.1, 1e4):
+        with pytest.raises(ValueError, match="slope approach level_s"):
+            env.set_slope_approach(bad, 1.0)
+    env.close()
