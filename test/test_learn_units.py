@@ -231,6 +231,19 @@ def test_trunk_support_falls_to_zero_and_best_counts_only_the_current_support(tm
         assert [float(r["trunk_support_nm_per_rad"]) for r in csv.DictReader(f)] == [100.0, 0.0]
 
 
+def test_progress_csv_of_a_resumed_run_gains_new_columns_without_shifting_values(tmp_path: Path) -> None:
+    from exo_sim.learning.reflex_tune import _append_csv
+
+    path = tmp_path / "progress.csv"
+    path.write_text("generation,best_cost\n1,9.5\n")  # written by code that logged fewer columns
+    _append_csv(path, {"generation": 2, "best_cost": 8.0, "slope_ramp_s": 1.5})
+    _append_csv(path, {"generation": 3, "best_cost": 7.0, "slope_ramp_s": 0.0})
+    with path.open() as f:
+        rows = list(csv.DictReader(f))
+    assert [r["best_cost"] for r in rows] == ["9.5", "8.0", "7.0"]
+    assert [r["slope_ramp_s"] for r in rows] == ["", "1.5", "0.0"]
+
+
 def test_held_base_is_recomputed_every_nth_call() -> None:
     from exo_sim.learning.reflex import ReflexBase
 

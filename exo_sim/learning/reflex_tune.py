@@ -257,9 +257,22 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
 
 
 def _append_csv(path: Path, row: dict[str, float]) -> None:
+    """Append a row; a run resumed by newer code that logs more columns gets them added to the
+    header (earlier rows left empty there), so no value lands under another column's name."""
+    fields = list(row)
+    if path.exists():
+        with path.open(newline="") as f:
+            old = csv.DictReader(f)
+            rows, header = list(old), list(old.fieldnames or [])
+        if header != fields:
+            fields = header + [k for k in fields if k not in header]
+            with path.open("w", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=fields)
+                w.writeheader()
+                w.writerows(rows)
     new = not path.exists()
     with path.open("a", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(row))
+        w = csv.DictWriter(f, fieldnames=fields)
         if new:
             w.writeheader()
         w.writerow(row)
