@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import mujoco
 import numpy as np
 import pytest
 
@@ -204,8 +205,6 @@ def test_trunk_support_is_a_restoring_pelvis_moment_and_goes_away(sag_sim: SimMo
     env.reset(seed=0, options=opts)
     # Lean env 1 forward by 0.2 rad (root pitch hinge, + forward): the moment on the pelvis is -kp x lean about +y.
     env.physics.datas[1].qpos[2] += 0.2
-    import mujoco
-
     mujoco.mj_forward(env.physics.models[1], env.physics.datas[1])
     env.physics.sync_from_data(1)
     env._apply_trunk_support()
