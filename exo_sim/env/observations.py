@@ -19,6 +19,13 @@ _QUAT = np.array([1.0, -1.0, 1.0, -1.0])
 _SEGMENT_VEC = np.array([1.0, 1.0, -1.0])  # myo-sim segment frame: x forward, y up, z right
 
 
+def pelvis_pitch_rad(quat: np.ndarray) -> np.ndarray:
+    """Pitch about the ground's y axis of (..., 4) pelvis quaternions (w, x, y, z), rad, forward
+    lean positive: the trunk angle the reflexes balance, the tuning costs and the evaluation reports."""
+    q = np.asarray(quat)
+    return 2.0 * np.arctan2(q[..., 2], q[..., 0])
+
+
 def partner_permutation(names: tuple[str, ...]) -> np.ndarray:
     """Index of each name's other-side partner ('_l' <-> '_r')."""
     where = {n: i for i, n in enumerate(names)}

@@ -20,7 +20,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.device_sensors import DeviceSensors, device_columns
-from exo_sim.env.observations import SensorColumns, action_layout, observation_layout
+from exo_sim.env.observations import SensorColumns, action_layout, observation_layout, pelvis_pitch_rad
 from exo_sim.env.physics import Backend, BatchPhysics
 from exo_sim.env.rewards import StepContext, compute_reward
 from exo_sim.env.start_pose import StartPose
@@ -184,8 +184,7 @@ class WalkVecEnv(VectorEnv):
     def _apply_trunk_support(self) -> None:
         kp, kd = self.trunk_support
         sens, c = self.physics.sensordata, self.cols
-        q = sens[:, c.pelvis_quat]
-        lean = 2.0 * np.arctan2(q[:, 2], q[:, 0])  # rotation about +y: forward lean positive
+        lean = pelvis_pitch_rad(sens[:, c.pelvis_quat])  # about +y, the moment's axis
         self.physics.xfrc_applied[:, self._pelvis_body, 4] = -(kp * lean + kd * sens[:, c.pelvis_angvel][:, 1])
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:

@@ -20,6 +20,7 @@ import numpy as np
 
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file
 from exo_sim.env.config import EnvConfig
+from exo_sim.env.observations import pelvis_pitch_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.gait import FEATURES, NORMAL_ADULT, gait_features, in_normal_range
 
@@ -65,8 +66,7 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
         rec["grf"].append(-sens[c.grf][[2, 5]])
         rec["hip"].append(env.physics.qpos[0, hip_q])
         rec["knee"].append(env.physics.qpos[0, knee_q])
-        q = obs[0, quat]
-        rec["pitch"].append(2.0 * np.arctan2(q[2], q[0]))  # forward lean positive
+        rec["pitch"].append(pelvis_pitch_rad(obs[0, quat]))
         if term[0]:
             fell = True
             break

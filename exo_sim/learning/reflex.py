@@ -24,6 +24,7 @@ from pathlib import Path
 import mujoco
 import numpy as np
 
+from exo_sim.env.observations import pelvis_pitch_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.param_space import ParamSpace
@@ -113,8 +114,7 @@ class ReflexController:
         p = {n: np.broadcast_to(np.asarray(params, dtype=float)[..., i], (len(o),)) for i, n in enumerate(NAMES)}
         lnorm = o[:, s["muscle_length_m"]] / self.l_ref
         force = np.maximum(o[:, s["muscle_force_norm"]], 0.0)
-        q = o[:, s["pelvis_quat"]]
-        lean = 2.0 * np.arctan2(q[:, 2], q[:, 0])  # pitch about ground y: forward lean positive
+        lean = pelvis_pitch_rad(o[:, s["pelvis_quat"]])
         lean_rate = o[:, s["pelvis_angvel_rps"]][:, 1]
         jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
         grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]

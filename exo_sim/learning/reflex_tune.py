@@ -38,6 +38,7 @@ import numpy as np
 
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file, to_mapping
 from exo_sim.env.config import EnvConfig
+from exo_sim.env.observations import pelvis_pitch_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.export import git_commit
@@ -132,8 +133,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
         obs, _r, fell, _trunc, _ = env.step(noise)  # the reflexes act through the base controller
         effort += alive * np.mean(env.physics.act**3, axis=1)
         activation += alive * np.mean(env.physics.act, axis=1)
-        q = obs[:, quat]
-        pitch = 2.0 * np.arctan2(q[:, 2], q[:, 0])  # forward lean positive, as the reflexes see it
+        pitch = pelvis_pitch_rad(obs[:, quat])  # as the reflexes see it
         pitch_sum += alive * pitch
         pitch_sq += alive * pitch**2
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
