@@ -5,6 +5,7 @@
     python -m exo_sim evaluate --checkpoint runs/stage1/latest.pt --out artifacts/teacher/eval_stage1
     python -m exo_sim evaluate --reflex runs/reflex/best.json --config config/train/reflex.yaml --out ...
     python -m exo_sim reflex-tune --config config/train/reflex.yaml --run-dir runs/reflex [--resume]
+    python -m exo_sim reflex-schedule --node 1.2:0=artifacts/teacher/reflex_upright.json --node 1.2:-5=runs/m5/best.json --out FILE
     python -m exo_sim bc --reflex runs/reflex/best.json --config config/train/stage1_sagittal.yaml --out runs/bc/bc.pt
     python -m exo_sim plot --run-dir runs/stage1 --out artifacts/teacher/curves_stage1.png
     python -m exo_sim export --checkpoint runs/stage1/latest.pt --out artifacts/teacher/teacher_no_exo.onnx
@@ -95,6 +96,26 @@ def _reflex_tune(args: argparse.Namespace) -> int:
     cfg = load_reflex_tune_config(args.config, _overrides(args.set))
     best = tune(cfg, Path(args.run_dir), resume=args.resume, generations=args.generations, command=_command())
     print(json.dumps(best, indent=2))
+    return 0
+
+
+def _reflex_schedule(args: argparse.Namespace) -> int:
+    from exo_sim.learning.reflex_schedule import ReflexSchedule, node_from_tuning
+
+    nodes = []
+    for spec in args.node:
+        where, _, path = spec.partition("=")
+        speed, _, slope = where.partition(":")
+        try:
+            at = float(speed), float(slope)
+        except ValueError:
+            raise SystemExit(f"--node expects SPEED_MPS:SLOPE_DEG=best.json, got {spec!r}") from None
+        if not path:
+            raise SystemExit(f"--node expects SPEED_MPS:SLOPE_DEG=best.json, got {spec!r}")
+        nodes.append(node_from_tuning(path, *at))
+    schedule = ReflexSchedule.from_nodes(nodes)
+    Path(args.out).write_text(json.dumps({"command": _command(), **schedule.to_json()}, indent=2))
+    print(args.out)
     return 0
 
 
@@ -215,6 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("--generations", type=int)
     rt.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     rt.set_defaults(func=_reflex_tune)
+
+    rs = sub.add_parser("reflex-schedule", help="one reflex controller from parameter files tuned per (speed, slope)")
+    rs.add_argument("--node", action="append", required=True, metavar="SPEED_MPS:SLOPE_DEG=FILE",
+                    help="the reflex-tune best.json for one grid node; the nodes must fill a speed x slope grid")
+    rs.add_argument("--out", required=True)
+    rs.set_defaults(func=_reflex_schedule)
 
     bc = sub.add_parser("bc", help="behaviour-clone the reflex controller into a PPO actor (warm start)")
     bc.add_argument("--reflex", required=True)

@@ -182,11 +182,22 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
     if reflex:
         from exo_sim.learning import assist_profile
         from exo_sim.learning.reflex import ReflexBase, from_dict
+        from exo_sim.learning.reflex_schedule import ReflexSchedule
 
         if not config:
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
         env_cfg = _env_from_file(config)
         best = json.loads(Path(reflex).read_text())
+        if "schedule" in best:
+            schedule = ReflexSchedule.from_file(reflex)
+
+            def scheduled(env: WalkVecEnv) -> Policy:
+                env.set_base_controller(ReflexBase(schedule, env))  # at env.cfg.base_hz
+                zero = np.zeros((1, env.act_layout.size))
+                return lambda obs: zero
+
+            grid = f"{schedule.speeds_mps.tolist()} m/s x {np.rad2deg(schedule.slopes_rad).round(3).tolist()} deg"
+            return scheduled, env_cfg, f"Reflex schedule `{reflex}` (nodes at {grid}, interpolated)"
         theta = from_dict(best["params"])
         profile = assist_profile.from_dict(best["assist"]) if "assist" in best else None
         if profile is not None and env_cfg.exo_mode != "assist":

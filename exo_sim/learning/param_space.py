@@ -24,8 +24,14 @@ class ParamSpace:
         return {n: float(v) for n, v in zip(self.names, theta)}
 
     def from_dict(self, values: Mapping[str, float]) -> np.ndarray:
-        """Parameter vector from names (missing names keep the initial guess)."""
+        """Parameter vector from names (missing names keep the initial guess); values outside the
+        bounds the search keeps to, or NaN, are refused by name."""
         unknown = sorted(set(values) - set(self.names))
         if unknown:
             raise ValueError(f"unknown {self.what}(s) {unknown}; known: {list(self.names)}")
-        return np.array([values.get(n, v) for n, v in zip(self.names, self.initial)])
+        theta = np.array([values.get(n, v) for n, v in zip(self.names, self.initial)], dtype=float)
+        bad = [f"{n}={v:g} (bounds [{lo:g}, {hi:g}])" for n, v, lo, hi in zip(self.names, theta, self.lower, self.upper)
+               if not lo <= v <= hi]  # NaN fails too
+        if bad:
+            raise ValueError(f"{self.what}(s) out of bounds: {', '.join(bad)}")
+        return theta

@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import mujoco
 import numpy as np
@@ -28,6 +29,9 @@ from exo_sim.env.observations import pelvis_pitch_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.param_space import ParamSpace
+
+if TYPE_CHECKING:
+    from exo_sim.learning.reflex_schedule import ReflexSchedule
 
 #: name -> (initial value, CMA scale, lower bound, upper bound)
 PARAMS: dict[str, tuple[float, float, float, float]] = {
@@ -215,10 +219,11 @@ class ExcitationProjector:
 class ReflexBase:
     """The reflex controller's env action for an observation, plus the exo command of an assistance
     profile when one is given; installed as the env's base controller, so it runs at
-    ``env.cfg.base_hz`` under the policy. ``theta``: (P,) or one row per env (N, P); ``ctrl`` and
-    ``proj`` may be shared with other bases on the same env."""
+    ``env.cfg.base_hz`` under the policy. ``theta``: (P,), one row per env (N, P), or a
+    :class:`~exo_sim.learning.reflex_schedule.ReflexSchedule` (parameters at each env's commanded
+    speed and current slope); ``ctrl`` and ``proj`` may be shared with other bases on the same env."""
 
-    def __init__(self, theta: np.ndarray, env: WalkVecEnv, profile: np.ndarray | None = None, *,
+    def __init__(self, theta: np.ndarray | ReflexSchedule, env: WalkVecEnv, profile: np.ndarray | None = None, *,
                  ctrl: ReflexController | None = None, proj: ExcitationProjector | None = None) -> None:
         self.theta, self.profile, self.env = theta, profile, env
         self.ctrl = ctrl or ReflexController(env)
@@ -231,10 +236,16 @@ class ReflexBase:
         best = json.loads(Path(path).read_text())
         if "assist" in best:
             raise ValueError(f"{path} has an assistance profile; a teacher's reflex base carries the reflexes only")
+        if "schedule" in best:
+            raise ValueError(f"{path} is a reflex schedule; a teacher's reflex base (and its ONNX) carries one parameter vector")
         return cls(from_dict(best["params"]), env)
 
     def __call__(self, obs: np.ndarray) -> np.ndarray:
-        action = self.proj(self.ctrl(obs, self.theta))
+        theta = self.theta
+        if not isinstance(theta, np.ndarray):  # a schedule: the parameters of each env's condition
+            sl = self.ctrl.slices
+            theta = theta(obs[:, sl["target_speed_mps"]][:, 0], obs[:, sl["slope_rad"]][:, 0])
+        action = self.proj(self.ctrl(obs, theta))
         if self.profile is not None:
             action += assist_profile.exo_action(self.env, self.profile)
         return action

@@ -17,8 +17,11 @@ for every candidate), so the tuned layer tolerates a policy's exploration on top
 reflexes: the simulated person adapts to the exo while the exo adapts to the person. Two training
 aids tune by continuation, each fading linearly to zero over its first generations: an external
 pelvis pitch support (``trunk_support_*``) and a level approach to each run's slope
-(``slope_level_s``, ``slope_ramp_s``); ``best.json`` compares candidates only under equal aids, so
-its final entry is an unaided walker. Every
+(``slope_level_s``, ``slope_ramp_s``). A slope curriculum widens the slopes as success allows:
+they start at ``slope_scale_start`` x ``slopes_deg`` and grow by ``slope_scale_step`` after every
+generation whose best candidate walks every run to the end (``curriculum.json`` keeps the scale
+for a resumed run). ``best.json`` compares candidates only under equal aids and slope scale, so
+its final entry is an unaided walker on the full slopes. Every
 generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
 """
 
@@ -90,6 +93,8 @@ class ReflexTuneConfig:
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
     slope_approach_generations: int = param(0, "Generations over which the slope approach shrinks to zero: from then on every run starts on its slope.", ge=0)
     stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
+    slope_scale_start: float = param(1.0, "Slope curriculum: the tuning slopes are this fraction of slopes_deg at generation 1 (1 = off).", ge=0.0, le=1.0)
+    slope_scale_step: float = param(0.1, "Slope curriculum: the fraction grows by this much after each generation whose best candidate walks every run to the end, up to 1.", gt=0.0, le=1.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -172,6 +177,11 @@ def slope_approach(cfg: ReflexTuneConfig, generation: int) -> tuple[float, float
     return f * cfg.slope_level_s, f * cfg.slope_ramp_s
 
 
+def next_slope_scale(cfg: ReflexTuneConfig, scale: float) -> float:
+    """The slope curriculum's next fraction of ``slopes_deg`` after a generation walked every run."""
+    return min(1.0, round(scale + cfg.slope_scale_step, 9))
+
+
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
          command: str = "") -> dict[str, Any]:
     """Run CMA-ES generations (continuing ``run_dir/es.pkl`` with ``resume``); returns the best so far."""
@@ -179,6 +189,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     # The code this process runs: read once, so a commit made while it runs is not recorded as its own.
     commit = git_commit()
     es_path, best_path = run_dir / "es.pkl", run_dir / "best.json"
+    curriculum_path = run_dir / "curriculum.json"
     if resume and es_path.exists():
         es = pickle.loads(es_path.read_bytes())
         dims = len(NAMES) + (len(assist_profile.NAMES) if cfg.assist_profile else 0)
@@ -201,8 +212,10 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             x0 = np.r_[x0, (p0 - assist_profile.INITIAL) / assist_profile.SCALE]
         es = cma.CMAEvolutionStrategy(x0, cfg.sigma0, {"popsize": cfg.popsize, "seed": cfg.seed + 1, "verbose": -9})
         best = {"cost": float("inf")}
+        curriculum_path.unlink(missing_ok=True)
         (run_dir / "config.json").write_text(json.dumps({SECTION: to_mapping(cfg), "command": command,
                                                          "commit": commit}, indent=2))
+    scale = json.loads(curriculum_path.read_text())["slope_scale"] if curriculum_path.exists() else cfg.slope_scale_start
     env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
     ctrl, proj = ReflexController(env), ExcitationProjector(env)
     try:
@@ -211,25 +224,27 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             support, approach = trunk_support(cfg, es.countiter + 1), slope_approach(cfg, es.countiter + 1)
             env.set_trunk_support(*support)
             env.set_slope_approach(*approach)
-            aids = [*support, *approach]
+            aids = [*support, *approach, scale]
             xs = es.ask()
             n = len(NAMES)
             params = np.stack([from_unit(x[:n]) for x in xs])
             profiles = np.stack([assist_profile.from_unit(x[n:]) for x in xs]) if cfg.assist_profile else None
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
-            runs = [(v, g, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
+            runs = [(v, scale * g, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
             per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": []}
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
                 costs += c / len(runs)
                 for k in per_run:
                     per_run[k].append(info[k])
+            walked_all = np.min(per_run["t_alive_s"], axis=0) >= cfg.duration_s - 0.5 * env.cfg.policy_dt_s
             info = {k: np.mean(v, axis=0) for k, v in per_run.items()}  # mean over the runs, per candidate
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
             # Costs under different aids are not comparable: a generation with less aid replaces the best.
             before = best.get("aids", [*best.get("trunk_support", (0.0, 0.0)), 0.0, 0.0])  # files before the slope aid
+            before = [*before, 1.0][:5]  # files before the slope curriculum
             if costs[i] < best["cost"] or before != aids:
                 best = {"cost": float(costs[i]), "generation": es.countiter, "aids": aids,
                         "t_alive_s": float(info["t_alive_s"][i]),
@@ -244,13 +259,16 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_pitch_sd_deg": float(np.degrees(info["pitch_sd_rad"][i])),
                    "gen_best_activation": float(info["activation"][i]),
                    "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0],
-                   "slope_level_s": approach[0], "slope_ramp_s": approach[1]}
+                   "slope_level_s": approach[0], "slope_ramp_s": approach[1], "slope_scale": scale}
             _append_csv(run_dir / "progress.csv", row)
+            if walked_all[i] and scale < 1.0:
+                scale = next_slope_scale(cfg, scale)
+            curriculum_path.write_text(json.dumps({"slope_scale": scale}))
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
-                        "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s | %.1f s", row["generation"],
-                        best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"], float(info["speed_mps"][i]),
-                        row["gen_best_pitch_sd_deg"], row["gen_best_activation"], row["gen_median_cost"], support[0],
-                        *approach, row["wall_s"])
+                        "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f | %.1f s",
+                        row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
+                        float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_best_activation"],
+                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["wall_s"])
     finally:
         env.close()
     return best

@@ -1,0 +1,107 @@
+"""Gain scheduling of the reflex controller over the commanded condition (speed, slope).
+
+One reflex parameter vector tuned on level ground does not carry the person up or down a slope,
+and one vector with linear slope terms tuned on several slopes at once collapsed to level-only
+walking. So each node of a (speed x slope) grid gets its own vector, tuned on that condition
+alone (``reflex-tune``), and the controller uses the bilinear interpolation of the nodes at the
+speed and slope its observation carries, clamped at the grid's edges: the same reflex laws,
+with gains that vary smoothly with the task (as Song & Geyer modulate theirs). No reference
+trajectory anywhere.
+
+File format (JSON), written by ``python -m exo_sim reflex-schedule``::
+
+    {"schedule": {"speeds_mps": [1.2], "slopes_deg": [-5.0, 0.0, 5.0],
+                  "nodes": [{"speed_mps": 1.2, "slope_deg": -5.0, "params": {...}, "source": {...}}, ...]}}
+
+Every (speed, slope) pair of the grid needs exactly one node.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from exo_sim.learning.reflex import from_dict, to_dict
+
+
+class ReflexSchedule:
+    """Reflex parameters per condition: ``table[v, s]`` at ``speeds_mps[v]``, ``slopes_deg[s]``."""
+
+    def __init__(self, speeds_mps: Sequence[float], slopes_deg: Sequence[float], table: np.ndarray,
+                 sources: list[list[dict[str, Any]]] | None = None) -> None:
+        self.speeds_mps = np.asarray(speeds_mps, dtype=float)
+        self.slopes_rad = np.deg2rad(np.asarray(slopes_deg, dtype=float))
+        self.table = np.asarray(table, dtype=float)
+        for name, axis in (("speeds_mps", self.speeds_mps), ("slopes_deg", self.slopes_rad)):
+            if axis.ndim != 1 or len(axis) == 0 or not np.all(np.isfinite(axis)) or np.any(np.diff(axis) <= 0):
+                raise ValueError(f"reflex schedule {name}: {axis.tolist()} must be finite, non-empty and strictly increasing")
+        if self.table.shape[:2] != (len(self.speeds_mps), len(self.slopes_rad)) or not np.all(np.isfinite(self.table)):
+            raise ValueError(f"reflex schedule table: shape {self.table.shape} must be (speeds {len(self.speeds_mps)}, "
+                             f"slopes {len(self.slopes_rad)}, parameters) and finite")
+        self.sources = sources or [[{} for _ in self.slopes_rad] for _ in self.speeds_mps]
+
+    def __call__(self, speed_mps: np.ndarray, slope_rad: np.ndarray) -> np.ndarray:
+        """Parameters (N, P) at each env's commanded speed (N,) and slope (N,), rad."""
+        v0, v1, wv = _bracket(self.speeds_mps, np.asarray(speed_mps, dtype=float))
+        s0, s1, ws = _bracket(self.slopes_rad, np.asarray(slope_rad, dtype=float))
+        t = self.table
+        return (((1 - wv) * (1 - ws))[:, None] * t[v0, s0] + ((1 - wv) * ws)[:, None] * t[v0, s1]
+                + (wv * (1 - ws))[:, None] * t[v1, s0] + (wv * ws)[:, None] * t[v1, s1])
+
+    @classmethod
+    def from_nodes(cls, nodes: list[dict[str, Any]]) -> ReflexSchedule:
+        """From ``{"speed_mps", "slope_deg", "params", "source"?}`` entries covering a full grid."""
+        speeds = sorted({float(n["speed_mps"]) for n in nodes})
+        slopes = sorted({float(n["slope_deg"]) for n in nodes})
+        cells: dict[tuple[float, float], dict[str, Any]] = {}
+        for n in nodes:
+            key = (float(n["speed_mps"]), float(n["slope_deg"]))
+            if key in cells:
+                raise ValueError(f"reflex schedule: two nodes at speed {key[0]} m/s, slope {key[1]} deg")
+            cells[key] = n
+        missing = [f"({v} m/s, {g} deg)" for v in speeds for g in slopes if (v, g) not in cells]
+        if missing:
+            raise ValueError(f"reflex schedule: the grid {speeds} m/s x {slopes} deg has no node at {', '.join(missing)}")
+        table = np.stack([np.stack([from_dict(cells[(v, g)]["params"]) for g in slopes]) for v in speeds])
+        sources = [[cells[(v, g)].get("source", {}) for g in slopes] for v in speeds]
+        return cls(speeds, slopes, table, sources)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ReflexSchedule:
+        data = json.loads(Path(path).read_text())
+        if "schedule" not in data:
+            raise ValueError(f"{path}: not a reflex schedule (no 'schedule' entry)")
+        return cls.from_nodes(data["schedule"]["nodes"])
+
+    def to_json(self) -> dict[str, Any]:
+        nodes = [{"speed_mps": float(v), "slope_deg": float(np.rad2deg(g)), "params": to_dict(self.table[i, j]),
+                  "source": self.sources[i][j]}
+                 for i, v in enumerate(self.speeds_mps) for j, g in enumerate(self.slopes_rad)]
+        return {"schedule": {"speeds_mps": self.speeds_mps.tolist(),
+                             "slopes_deg": [round(float(g), 9) for g in np.rad2deg(self.slopes_rad)], "nodes": nodes}}
+
+
+def _bracket(axis: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower and upper node indices and the weight of the upper one, clamped at the ends."""
+    if len(axis) == 1:
+        zero = np.zeros(len(x), dtype=int)
+        return zero, zero, np.zeros(len(x))
+    x = np.clip(x, axis[0], axis[-1])
+    hi = np.clip(np.searchsorted(axis, x, side="right"), 1, len(axis) - 1)
+    lo = hi - 1
+    return lo, hi, (x - axis[lo]) / (axis[hi] - axis[lo])
+
+
+def node_from_tuning(path: str | Path, speed_mps: float, slope_deg: float) -> dict[str, Any]:
+    """A schedule node from a reflex-tune ``best.json`` (or a committed copy), with its provenance."""
+    best = json.loads(Path(path).read_text())
+    if "assist" in best:
+        raise ValueError(f"{path} has an assistance profile; a schedule node carries the reflexes only")
+    if "schedule" in best:
+        raise ValueError(f"{path} is itself a schedule, not one parameter vector")
+    source = {"file": str(path), **{k: best[k] for k in ("generation", "cost", "aids", "config", "commit") if k in best}}
+    return {"speed_mps": float(speed_mps), "slope_deg": float(slope_deg), "params": best["params"], "source": source}

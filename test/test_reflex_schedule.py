@@ -1,0 +1,131 @@
+"""The reflex schedule (parameters per speed x slope node, interpolated) and the slope curriculum
+of reflex-tune."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exo_sim.env import EnvConfig
+from exo_sim.env.config import StartPoseConfig
+from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.reflex import INITIAL, NAMES, ReflexBase, from_unit, to_dict
+from exo_sim.learning.reflex_schedule import ReflexSchedule, node_from_tuning
+from exo_sim.learning.reflex_tune import ReflexTuneConfig, next_slope_scale, tune
+from exo_sim.models import BodyConfig
+
+REPO = Path(__file__).resolve().parents[1]
+ENV = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
+                init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+
+
+def _node(speed: float, slope: float, theta: np.ndarray) -> dict:
+    return {"speed_mps": speed, "slope_deg": slope, "params": to_dict(theta)}
+
+
+def test_schedule_returns_nodes_at_nodes_interpolates_between_and_clamps_outside() -> None:
+    a, b, c, d = (from_unit(np.full(len(NAMES), k)) for k in (0.0, 0.2, 0.5, 1.0))
+    s = ReflexSchedule.from_nodes([_node(1.6, 5.0, d), _node(0.8, -5.0, a), _node(0.8, 5.0, b), _node(1.6, -5.0, c)])
+    assert s.speeds_mps.tolist() == [0.8, 1.6] and np.allclose(np.rad2deg(s.slopes_rad), [-5.0, 5.0])
+    five = np.deg2rad(5.0)
+    at = s(np.array([0.8, 0.8, 1.6, 1.6]), np.array([-five, five, -five, five]))
+    np.testing.assert_allclose(at, np.stack([a, b, c, d]))
+    mid = s(np.array([1.2, 1.2, 0.8]), np.array([0.0, five, 0.0]))
+    np.testing.assert_allclose(mid[0], (a + b + c + d) / 4)
+    np.testing.assert_allclose(mid[1], (b + d) / 2)
+    np.testing.assert_allclose(mid[2], (a + b) / 2)
+    # Outside the grid the nearest edge holds: no extrapolated gains.
+    out = s(np.array([0.3, 2.5]), np.array([-3 * five, 3 * five]))
+    np.testing.assert_allclose(out, np.stack([a, d]))
+
+
+def test_one_speed_schedule_and_file_round_trip(tmp_path: Path) -> None:
+    lo, hi = INITIAL, from_unit(np.full(len(NAMES), 0.5))
+    s = ReflexSchedule.from_nodes([_node(1.2, 0.0, lo), _node(1.2, 10.0, hi)])
+    np.testing.assert_allclose(s(np.array([0.8, 1.6]), np.deg2rad([5.0, 5.0])), np.stack([(lo + hi) / 2] * 2))
+    path = tmp_path / "schedule.json"
+    path.write_text(json.dumps(s.to_json()))
+    again = ReflexSchedule.from_file(path)
+    np.testing.assert_allclose(again.table, s.table)
+    assert np.allclose(np.rad2deg(again.slopes_rad), [0.0, 10.0])
+
+
+def test_schedule_rejects_holes_duplicates_and_bad_values(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"no node at \(1.6 m/s, 5.0 deg\)"):
+        ReflexSchedule.from_nodes([_node(0.8, 0.0, INITIAL), _node(0.8, 5.0, INITIAL), _node(1.6, 0.0, INITIAL)])
+    with pytest.raises(ValueError, match="two nodes at speed 0.8 m/s, slope 0.0 deg"):
+        ReflexSchedule.from_nodes([_node(0.8, 0.0, INITIAL), _node(0.8, 0.0, INITIAL)])
+    with pytest.raises(ValueError, match="finite"):
+        ReflexSchedule([1.2], [0.0], np.full((1, 1, len(NAMES)), np.nan))
+    with pytest.raises(ValueError, match="strictly increasing"):
+        ReflexSchedule([1.2], [5.0, 0.0], np.zeros((1, 2, len(NAMES))))
+    bad = dict(_node(1.2, 0.0, INITIAL))
+    bad["params"] = {**bad["params"], "sol_gf": 99.0}
+    with pytest.raises(ValueError, match=r"sol_gf=99 \(bounds \[0, 5\]\)"):
+        ReflexSchedule.from_nodes([bad])
+    (tmp_path / "assisted.json").write_text(json.dumps({"params": to_dict(INITIAL), "assist": {}}))
+    with pytest.raises(ValueError, match="assistance profile"):
+        node_from_tuning(tmp_path / "assisted.json", 1.2, 0.0)
+    with pytest.raises(ValueError, match="not a reflex schedule"):
+        ReflexSchedule.from_file(REPO / "artifacts" / "teacher" / "reflex_upright.json")
+    (tmp_path / "schedule.json").write_text(json.dumps(ReflexSchedule.from_nodes([_node(1.2, 0.0, INITIAL)]).to_json()))
+    env = WalkVecEnv(ENV, 1, nthread=1, autoreset=False)
+    with pytest.raises(ValueError, match="is a reflex schedule"):
+        ReflexBase.from_file(tmp_path / "schedule.json", env)
+    env.close()
+
+
+def test_scheduled_base_acts_with_each_envs_own_node() -> None:
+    """Two envs on different slopes: the scheduled base gives each the action of its slope's node."""
+    flat, steep = INITIAL, from_unit(np.full(len(NAMES), 0.5))
+    schedule = ReflexSchedule.from_nodes([_node(1.2, 0.0, flat), _node(1.2, 5.0, steep)])
+    env = WalkVecEnv(ENV, 2, nthread=1, autoreset=False)
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 0})
+    obs[1, env.obs_layout.slices()["slope_rad"]] = np.deg2rad(5.0)  # what env 1 would see on +5 deg
+    scheduled = ReflexBase(schedule, env)(obs)
+    np.testing.assert_allclose(scheduled[0], ReflexBase(flat, env)(obs[:1])[0])
+    np.testing.assert_allclose(scheduled[1], ReflexBase(steep, env)(obs[1:])[0], atol=1e-6)  # float32 slope
+    assert not np.allclose(scheduled[0], scheduled[1])
+    env.close()
+
+
+def test_slope_curriculum_widens_after_full_runs_and_resumes(tmp_path: Path) -> None:
+    cfg = ReflexTuneConfig(env=ENV, speeds_mps=(1.2,), slopes_deg=(-4.0, 4.0), seeds=(0,), duration_s=0.05,
+                           popsize=4, generations=2, slope_scale_start=0.25, slope_scale_step=0.5, stall_fraction=0.0)
+    assert next_slope_scale(cfg, 0.25) == 0.75 and next_slope_scale(cfg, 0.75) == 1.0
+    assert ReflexTuneConfig(env=ENV).slope_scale_start == 1.0  # off by default
+    with pytest.raises(ValueError, match="slope_scale_step"):
+        dataclasses.replace(cfg, slope_scale_step=0.0)
+    # 0.05 s runs: every candidate walks every run to the end, so each generation widens the slopes.
+    run = tmp_path / "run"
+    tune(cfg, run)
+    assert json.loads((run / "curriculum.json").read_text()) == {"slope_scale": 1.0}
+    tune(cfg, run, resume=True, generations=1)
+    with (run / "progress.csv").open() as f:
+        assert [float(r["slope_scale"]) for r in csv.DictReader(f)] == [0.25, 0.75, 1.0]
+    best = json.loads((run / "best.json").read_text())
+    assert best["aids"][-1] == 1.0 and best["generation"] == 3  # only full-slope candidates from generation 3
+    # Runs that never walk to the end keep the scale.
+    stuck = dataclasses.replace(cfg, duration_s=8.0, generations=1, stall_fraction=0.9, stall_after_s=0.1)
+    tune(stuck, tmp_path / "stuck")
+    assert json.loads((tmp_path / "stuck" / "curriculum.json").read_text()) == {"slope_scale": 0.25}
+
+
+def test_evaluate_runs_a_schedule(tmp_path: Path) -> None:
+    from exo_sim.learning.evaluate import load_policy
+
+    path = tmp_path / "schedule.json"
+    path.write_text(json.dumps(ReflexSchedule.from_nodes([_node(1.2, 0.0, INITIAL), _node(1.2, 5.0, INITIAL)]).to_json()))
+    factory, env_cfg, label = load_policy(reflex=str(path), config=str(REPO / "config/train/reflex_160_upright_slope_node.yaml"))
+    assert "schedule" in label and "[0.0, 5.0] deg" in label
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    policy = factory(env)
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 2.0, "start_seed": 0})
+    obs, *_ = env.step(policy(obs))
+    assert isinstance(env.base, ReflexBase) and isinstance(env.base.theta, ReflexSchedule)
+    env.close()
