@@ -129,3 +129,21 @@ def test_evaluate_runs_a_schedule(tmp_path: Path) -> None:
     obs, *_ = env.step(policy(obs))
     assert isinstance(env.base, ReflexBase) and isinstance(env.base.theta, ReflexSchedule)
     env.close()
+
+
+def test_reflex_schedule_command_keeps_each_nodes_provenance(tmp_path: Path) -> None:
+    from exo_sim.cli import main
+
+    for name, k in (("flat", 0.0), ("down", 0.5)):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"params": to_dict(from_unit(np.full(len(NAMES), k))),
+                                                           "generation": 7, "cost": 3.5, "commit": "abc"}))
+    out = tmp_path / "schedule.json"
+    assert main(["reflex-schedule", "--node", f"1.2:0={tmp_path / 'flat.json'}",
+                 "--node", f"1.2:-5={tmp_path / 'down.json'}", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["schedule"]["slopes_deg"] == [-5.0, 0.0] and data["command"].startswith("python -m exo_sim")
+    assert data["schedule"]["nodes"][0]["source"] == {"file": str(tmp_path / "down.json"), "generation": 7,
+                                                      "cost": 3.5, "commit": "abc"}
+    np.testing.assert_allclose(ReflexSchedule.from_file(out).table[0, 1], INITIAL)
+    with pytest.raises(SystemExit, match="SPEED_MPS:SLOPE_DEG"):
+        main(["reflex-schedule", "--node", f"fast:0={tmp_path / 'flat.json'}", "--out", str(out)])
