@@ -50,15 +50,15 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "hfl_gl": (0.4, 0.3, 0.0, 5.0), "hfl_loff": (1.0, 0.05, 0.7, 1.3), "hfl_lean": (0.5, 0.3, -2.0, 3.0),
     "ham_hfl_inhib": (2.0, 1.0, 0.0, 10.0), "ham_loff": (1.0, 0.05, 0.7, 1.3),
     "ham_gf": (0.65, 0.3, 0.0, 5.0), "glu_gf": (0.4, 0.3, 0.0, 5.0),
-    "sw_hip_target": (0.45, 0.15, -0.2, 1.2), "sw_speed_gain": (0.3, 0.2, -1.0, 2.0),
+    "sw_hip_target": (0.45, 0.15, -0.2, 1.2), "sw_speed_gain": (0.3, 0.2, -3.0, 2.0),
     "sw_kp": (1.5, 0.7, 0.0, 8.0), "sw_kd": (0.15, 0.1, 0.0, 2.0),
     "bfsh_swing": (0.2, 0.1, 0.0, 1.0), "rf_swing": (0.05, 0.05, 0.0, 1.0), "ta_swing_p0": (0.1, 0.1, 0.0, 1.0),
     # tonic
     "abd_add_p0": (0.02, 0.03, 0.0, 0.5), "toe_p0": (0.02, 0.03, 0.0, 0.5),
     # Condition adaptation (Song & Geyer 2015 style modulation by commanded speed and slope) and a
     # global-frame swing target; all start neutral (0) so earlier parameter files behave as before.
-    "sw_lean_comp": (0.0, 0.3, -0.5, 1.5),  # 1 = swing-hip target on the thigh's angle to vertical
-    "sw_target_speed": (0.0, 0.2, -1.0, 1.5),  # swing target per m/s of (v* - 1.2)
+    "sw_lean_comp": (0.0, 0.3, -1.5, 1.5),  # 1 = swing-hip target on the thigh's angle to vertical
+    "sw_target_speed": (0.0, 0.2, -3.0, 1.5),  # swing target per m/s of (v* - 1.2)
     "sw_target_slope": (0.0, 0.5, -3.0, 3.0),  # swing target per rad of slope
     "lean_ref_speed": (0.0, 0.1, -0.5, 0.5),  # trunk lean reference per m/s of (v* - 1.2)
     "lean_ref_slope": (0.0, 0.3, -2.0, 2.0),  # trunk lean reference per rad of slope
