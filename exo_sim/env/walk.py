@@ -254,11 +254,13 @@ class WalkVecEnv(VectorEnv):
         return np.where((self.phase >= 0.5)[:, None], a[:, perm] * sign, a)
 
     def _update_phase(self, grf_r_per_bw: np.ndarray) -> None:
-        """Gait phase in [0, 1) from right heel strikes (vertical GRF crossing the threshold)."""
+        """Gait phase in [0, 1) from right heel strikes (vertical GRF crossing the threshold). A
+        crossing sooner than the shortest plausible stride after the last heel strike is contact
+        chatter (the heel bouncing on landing), not a new stride: it leaves the clock alone."""
         contact = grf_r_per_bw > self.cfg.heel_strike_threshold
-        strike = contact & ~self._contact_r
-        self._contact_r = contact
         stride = self.time_s - self._last_hs
+        strike = contact & ~self._contact_r & ~(stride < _STRIDE_S[0])  # NaN (no strike yet) passes
+        self._contact_r = contact
         ok = strike & (stride > _STRIDE_S[0]) & (stride < _STRIDE_S[1])
         self._stride_s = np.where(ok, stride, self._stride_s)
         self._last_hs = np.where(strike, self.time_s, self._last_hs)

@@ -268,3 +268,24 @@ def test_slope_approach_starts_level_and_tilts_the_ground_to_the_slope(sag_sim: 
         with pytest.raises(ValueError, match="slope approach level_s"):
             env.set_slope_approach(bad, 1.0)
     env.close()
+
+
+def test_gait_phase_clock_ignores_heel_chatter(sag_sim: SimModel) -> None:
+    """Right-heel GRF with a 10 ms bounce at every landing: the phase follows the 1.0 s strides;
+    the bounce neither restarts the clock nor counts as a stride."""
+    env = WalkVecEnv(EnvConfig(body=BodyConfig(name="myolegs26_sagittal")), 1, sim=sag_sim)
+    env.reset(seed=0)
+    dt = 0.005
+    phases = []
+    for k in range(int(3.0 / dt)):
+        t = k * dt
+        s = t % 1.0  # time since the stride began
+        loaded = (s < 0.6) and not (0.01 <= s < 0.02)  # stance 60 %, the heel off the ground 10-20 ms in
+        env.time_s[:] = t
+        env._update_phase(np.array([1.0 if loaded else 0.0]))
+        phases.append(env.phase[0])
+    phases = np.array(phases)
+    t = np.arange(len(phases)) * dt
+    late = t >= 1.0  # after the first full stride the clock knows the stride time
+    np.testing.assert_allclose(phases[late], np.minimum(t[late] % 1.0, 0.999), atol=dt + 1e-9)
+    env.close()
