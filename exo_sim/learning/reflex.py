@@ -66,6 +66,11 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "sol_slope": (0.0, 0.5, -3.0, 3.0),  # stance plantarflexor pre-stimulation per rad of slope
     "vas_slope": (0.0, 0.5, -3.0, 3.0),  # stance vasti pre-stimulation per rad of slope
     "glu_slope": (0.0, 0.5, -3.0, 3.0),  # stance gluteus pre-stimulation per rad of slope
+    # Propulsion on demand: the tuned gaits walk at a speed set by the slope (0.9 m/s level, 1.2 at
+    # -5 deg, stalling at +2.5 deg) whatever is commanded, so stance push-off (plantarflexors) and hip
+    # extension get a feedforward term on the speed deficit.
+    "sol_speed": (0.0, 0.3, -2.0, 4.0),  # stance plantarflexor pre-stimulation per m/s of (v* - v)
+    "glu_speed": (0.0, 0.3, -2.0, 4.0),  # stance gluteus maximus pre-stimulation per m/s of (v* - v)
     # Knee and foot in the gait transitions (Geyer & Herr 2010: vasti off in trailing double
     # support; Song & Geyer 2015: knee flexion in early swing, extension before landing).
     "vas_dsup": (0.0, 0.3, 0.0, 1.0),  # fraction of stance vasti removed in trailing double support
@@ -145,14 +150,16 @@ class ReflexController:
             knee_ext = np.maximum(jp[:, leg.knee] + p["knee_off"], 0.0)  # knee angle is <= 0 (flexion negative)
             hip, hip_vel = jp[:, leg.hip], jv[:, leg.hip]
             # ---- stance
+            push = p["sol_slope"] * slope - p["sol_speed"] * speed_err
             st = {
-                "soleus": p["sol_p0"] + p["sol_slope"] * slope + p["sol_gf"] * f["soleus"],
-                "gastroc": p["gas_p0"] + p["sol_slope"] * slope + p["gas_gf"] * f["gastroc"],
+                "soleus": p["sol_p0"] + push + p["sol_gf"] * f["soleus"],
+                "gastroc": p["gas_p0"] + push + p["gas_gf"] * f["gastroc"],
                 "vasti": (p["vas_p0"] + p["vas_slope"] * slope + p["vas_gf"] * f["vasti"] - p["vas_knee_inhib"] * knee_ext)
                 * (1.0 - p["vas_dsup"] * trailing),
                 "tibant": p["ta_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0)
                 - p["ta_sol_inhib"] * f["soleus"],
-                "glutmax": p["glu_p0"] + p["glu_slope"] * slope + np.maximum(bal, 0.0) * share - p["swing_init"] * trailing,
+                "glutmax": p["glu_p0"] + p["glu_slope"] * slope - p["glu_speed"] * speed_err + np.maximum(bal, 0.0) * share
+                - p["swing_init"] * trailing,
                 "hamstrings": p["ham_p0"] + p["ham_bal"] * np.maximum(bal, 0.0) * share,
                 "iliopsoas": p["hfl_p0"] + np.maximum(-bal, 0.0) * share + p["swing_init"] * trailing,
                 "bifemsh": p["vas_knee_inhib"] * 0.25 * knee_ext + p["bfsh_dsup"] * trailing,

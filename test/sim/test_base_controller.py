@@ -80,3 +80,27 @@ def test_base_rate_must_fit_the_policy_and_physics_rates() -> None:
     with pytest.raises(ValueError, match="base_hz"):
         EnvConfig(base_hz=120.0, substeps=16)  # 3 ticks do not divide 16 substeps
     assert EnvConfig(base_hz=160.0).base_ticks == 4 and EnvConfig().base_ticks == 1
+
+
+def test_propulsion_terms_push_harder_when_slower_than_commanded(sim: SimModel) -> None:
+    """sol_speed / glu_speed: stance soleus, gastrocnemius and gluteus maximus rise by gain x (v* - v);
+    swing muscles, and everything at the neutral gain 0, are untouched."""
+    from exo_sim.learning.reflex import NAMES, to_dict
+
+    env = WalkVecEnv(CFG, 1, nthread=1, autoreset=False, sim=sim)
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 3})
+    sl = env.obs_layout.slices()
+    obs = obs.astype(float)
+    obs[:, sl["com_vel_mps"].start] = 0.7  # 0.5 m/s slower than commanded
+    obs[:, sl["grf_per_bw"]] = 0.0
+    obs[:, sl["grf_per_bw"].start + 5] = 0.9  # the right leg alone carries the body: stance
+    ctrl = ReflexController(env)
+    neutral = from_dict({n: 0.0 for n in NAMES if n.endswith("_p0")})  # low pre-stimulation: nothing clips
+    push = from_dict({**to_dict(neutral), "sol_speed": 0.4, "glu_speed": 0.2})
+    base_u, push_u = ctrl(obs, neutral)[0], ctrl(obs, push)[0]
+    muscles = env.index.muscles
+    change = {m: push_u[i] - base_u[i] for i, m in enumerate(muscles) if abs(push_u[i] - base_u[i]) > 1e-9}
+    assert change.keys() == {"soleus_r", "gastroc_r", "glutmax_r"}
+    assert change["soleus_r"] == pytest.approx(0.2) and change["gastroc_r"] == pytest.approx(0.2)
+    assert change["glutmax_r"] == pytest.approx(0.1)
+    env.close()
