@@ -59,3 +59,23 @@ def test_committed_upright_walker_walks_upright_from_the_held_out_start() -> Non
         env.close()
     assert row["success"] and row["strides"] >= 10
     assert np.isfinite(row["pelvis_tilt_rom_deg"]) and row["pelvis_tilt_rom_deg"] < 30.0
+
+
+def test_committed_reflex_schedule_walks_down_slopes_from_the_held_out_start() -> None:
+    """reflex_schedule.json, as evaluated: 8 s at 1.2 m/s from start seed 0 (its nodes were tuned on
+    seeds 1-3), on a tuned node (-10 deg) and between nodes (-2.5 deg: half level, half -5 deg
+    parameters), no fall, and faster downhill than on the level."""
+    from exo_sim.env.walk import WalkVecEnv
+    from exo_sim.learning.evaluate import EvalConfig, load_policy, run_condition
+
+    factory, env_cfg, label = load_policy(reflex=str(TEACHERS / "reflex_schedule.json"),
+                                          config=str(TEACHERS.parents[1] / "config" / "train" / "reflex_160_upright_slope_node.yaml"))
+    assert "schedule" in label
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    try:
+        rows = [run_condition(factory, env, 1.2, slope, EvalConfig(duration_s=8.0, seed=0)) for slope in (-10.0, -2.5)]
+    finally:
+        env.close()
+    for row in rows:
+        assert row["success"] and row["strides"] >= 8, row
+    assert abs(rows[0]["speed_error_mps"]) < 0.15

@@ -140,7 +140,7 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, title: str =
     slopes = sorted({r["slope_deg"] for r in rows})
     speeds = sorted({r["speed_mps"] for r in rows})
     cell = {(r["speed_mps"], r["slope_deg"]): r for r in rows}
-    lines.append("| v* (m/s) | " + " | ".join(f"{s:+.0f} deg" for s in slopes) + " |")
+    lines.append("| v* (m/s) | " + " | ".join(f"{s:+g} deg" for s in slopes) + " |")
     lines.append("|---|" + "---|" * len(slopes))
     for v in speeds:
         parts = []
