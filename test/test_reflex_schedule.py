@@ -62,8 +62,10 @@ def test_schedule_rejects_holes_duplicates_and_bad_values(tmp_path: Path) -> Non
         ReflexSchedule.from_nodes([_node(0.8, 0.0, INITIAL), _node(0.8, 0.0, INITIAL)])
     with pytest.raises(ValueError, match="finite"):
         ReflexSchedule([1.2], [0.0], np.full((1, 1, len(NAMES)), np.nan))
-    with pytest.raises(ValueError, match="strictly increasing"):
+    with pytest.raises(ValueError, match=r"slopes_deg: \[5.0, 0.0\] must be finite, non-empty and strictly increasing"):
         ReflexSchedule([1.2], [5.0, 0.0], np.zeros((1, 2, len(NAMES))))
+    with pytest.raises(ValueError, match="reflex parameters"):
+        ReflexSchedule([1.2], [0.0], np.zeros((1, 1, len(NAMES) - 1)))
     bad = dict(_node(1.2, 0.0, INITIAL))
     bad["params"] = {**bad["params"], "sol_gf": 99.0}
     with pytest.raises(ValueError, match=r"sol_gf=99 \(bounds \[0, 5\]\)"):
@@ -89,7 +91,10 @@ def test_scheduled_base_acts_with_each_envs_own_node() -> None:
     obs[1, env.obs_layout.slices()["slope_rad"]] = np.deg2rad(5.0)  # what env 1 would see on +5 deg
     scheduled = ReflexBase(schedule, env)(obs)
     np.testing.assert_allclose(scheduled[0], ReflexBase(flat, env)(obs[:1])[0])
-    np.testing.assert_allclose(scheduled[1], ReflexBase(steep, env)(obs[1:])[0], atol=1e-6)  # float32 slope
+    np.testing.assert_allclose(scheduled[1], ReflexBase(steep, env)(obs[1:])[0], atol=1e-12)
+    sl = env.obs_layout.slices()
+    gains = schedule(obs[:, sl["target_speed_mps"]][:, 0], obs[:, sl["slope_rad"]][:, 0])
+    np.testing.assert_array_equal(gains, np.stack([flat, steep]))  # the float32 slope snaps to its node
     assert not np.allclose(scheduled[0], scheduled[1])
     env.close()
 

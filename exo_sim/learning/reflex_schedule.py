@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from exo_sim.learning.reflex import from_dict, to_dict
+from exo_sim.learning.reflex import NAMES, from_dict, to_dict
 
 
 class ReflexSchedule:
@@ -34,14 +34,16 @@ class ReflexSchedule:
     def __init__(self, speeds_mps: Sequence[float], slopes_deg: Sequence[float], table: np.ndarray,
                  sources: list[list[dict[str, Any]]] | None = None) -> None:
         self.speeds_mps = np.asarray(speeds_mps, dtype=float)
-        self.slopes_rad = np.deg2rad(np.asarray(slopes_deg, dtype=float))
+        slopes = np.asarray(slopes_deg, dtype=float)
         self.table = np.asarray(table, dtype=float)
-        for name, axis in (("speeds_mps", self.speeds_mps), ("slopes_deg", self.slopes_rad)):
+        for name, axis in (("speeds_mps", self.speeds_mps), ("slopes_deg", slopes)):
             if axis.ndim != 1 or len(axis) == 0 or not np.all(np.isfinite(axis)) or np.any(np.diff(axis) <= 0):
                 raise ValueError(f"reflex schedule {name}: {axis.tolist()} must be finite, non-empty and strictly increasing")
-        if self.table.shape[:2] != (len(self.speeds_mps), len(self.slopes_rad)) or not np.all(np.isfinite(self.table)):
-            raise ValueError(f"reflex schedule table: shape {self.table.shape} must be (speeds {len(self.speeds_mps)}, "
-                             f"slopes {len(self.slopes_rad)}, parameters) and finite")
+        self.slopes_rad = np.deg2rad(slopes)
+        shape = (len(self.speeds_mps), len(slopes), len(NAMES))
+        if self.table.shape != shape or not np.all(np.isfinite(self.table)):
+            raise ValueError(f"reflex schedule table: shape {self.table.shape} must be (speeds, slopes, reflex "
+                             f"parameters) = {shape} and finite")
         self.sources = sources or [[{} for _ in self.slopes_rad] for _ in self.speeds_mps]
 
     def __call__(self, speed_mps: np.ndarray, slope_rad: np.ndarray) -> np.ndarray:
@@ -85,6 +87,9 @@ class ReflexSchedule:
                              "slopes_deg": [round(float(g), 9) for g in np.rad2deg(self.slopes_rad)], "nodes": nodes}}
 
 
+_SNAP = 1e-6  # interpolation weights closer than this to a node snap to it
+
+
 def _bracket(axis: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lower and upper node indices and the weight of the upper one, clamped at the ends."""
     if len(axis) == 1:
@@ -93,7 +98,10 @@ def _bracket(axis: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     x = np.clip(x, axis[0], axis[-1])
     hi = np.clip(np.searchsorted(axis, x, side="right"), 1, len(axis) - 1)
     lo = hi - 1
-    return lo, hi, (x - axis[lo]) / (axis[hi] - axis[lo])
+    w = (x - axis[lo]) / (axis[hi] - axis[lo])
+    # The observation carries the slope in float32: a condition on a node gets exactly that node's
+    # gains, not a 1e-8 share of its neighbour's (which a chaotic gait can still amplify).
+    return lo, hi, np.where(w < _SNAP, 0.0, np.where(w > 1.0 - _SNAP, 1.0, w))
 
 
 def node_from_tuning(path: str | Path, speed_mps: float, slope_deg: float) -> dict[str, Any]:
