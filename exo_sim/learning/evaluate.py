@@ -188,17 +188,14 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
         env_cfg = _env_from_file(config)
         best = json.loads(Path(reflex).read_text())
-        if "schedule" in best:
-            schedule = ReflexSchedule.from_file(reflex)
-
-            def scheduled(env: WalkVecEnv) -> Policy:
-                env.set_base_controller(ReflexBase(schedule, env))  # at env.cfg.base_hz
-                zero = np.zeros((1, env.act_layout.size))
-                return lambda obs: zero
-
-            grid = f"{schedule.speeds_mps.tolist()} m/s x {np.rad2deg(schedule.slopes_rad).round(3).tolist()} deg"
-            return scheduled, env_cfg, f"Reflex schedule `{reflex}` (nodes at {grid}, interpolated)"
-        theta = from_dict(best["params"])
+        theta: np.ndarray | ReflexSchedule
+        if "schedule" in best:  # parameters per (speed, slope) node, interpolated
+            theta = ReflexSchedule.from_nodes(best["schedule"]["nodes"])
+            grid = f"{theta.speeds_mps.tolist()} m/s x {np.rad2deg(theta.slopes_rad).round(3).tolist()} deg"
+            label = f"Reflex schedule `{reflex}` (nodes at {grid}, interpolated)"
+        else:
+            theta = from_dict(best["params"])
+            label = f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
         profile = assist_profile.from_dict(best["assist"]) if "assist" in best else None
         if profile is not None and env_cfg.exo_mode != "assist":
             raise ValueError(f"{reflex} has an assistance profile, but {config} has env.exo_mode {env_cfg.exo_mode!r}")
@@ -208,7 +205,6 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
             zero = np.zeros((1, env.act_layout.size))
             return lambda obs: zero
 
-        label = f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
         if profile is not None:
             label += f" with the assistance profile {best['assist']}"
         return factory, env_cfg, label

@@ -278,17 +278,18 @@ def _append_csv(path: Path, row: dict[str, float]) -> None:
     """Append a row; a run resumed by newer code that logs more columns gets them added to the
     header (earlier rows left empty there), so no value lands under another column's name."""
     fields = list(row)
-    if path.exists():
+    new = not path.exists()
+    if not new:
         with path.open(newline="") as f:
-            old = csv.DictReader(f)
-            rows, header = list(old), list(old.fieldnames or [])
+            header = next(csv.reader(f), [])  # the header alone, unless the columns changed
         if header != fields:
+            with path.open(newline="") as f:
+                rows = list(csv.DictReader(f))
             fields = header + [k for k in fields if k not in header]
             with path.open("w", newline="") as f:
                 w = csv.DictWriter(f, fieldnames=fields)
                 w.writeheader()
                 w.writerows(rows)
-    new = not path.exists()
     with path.open("a", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         if new:
