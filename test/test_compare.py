@@ -10,7 +10,7 @@ import pytest
 from exo_sim.learning.compare import CompareConfig, Walk, _condition_row, stride_outcomes, write_outputs
 
 
-def _synthetic_walk(activation: float, moment: float, torque_amp: float, strides: int = 6) -> Walk:
+def _synthetic_walk(activation: float, moment: float, torque_amp: float, strides: int = 6, speed: float = 1.2) -> Walk:
     """1 s strides at 100 Hz; left foot loaded for the first 60 %; constant activation and power."""
     n = 100 * strides
     t = np.arange(n) / 100.0
@@ -22,6 +22,7 @@ def _synthetic_walk(activation: float, moment: float, torque_amp: float, strides
         "omega_rps": np.ones((n, 6)),
         "grf_z_n": np.stack([grf, grf], axis=1),
         "exo_torque_nm": np.stack([torque_amp * np.sin(2 * np.pi * t)] * 2, axis=1),
+        "com_x_m": speed * t,
     }
     return Walk(False, 0.01, signals)
 
@@ -34,6 +35,7 @@ def test_stride_outcomes_hand_computed() -> None:
     np.testing.assert_allclose(out["activation"], 0.2)
     np.testing.assert_allclose(out["power_hip"], 2 * 10.0 / 70.0)
     np.testing.assert_allclose(out["power_total"], 6 * 10.0 / 70.0)
+    np.testing.assert_allclose(out["speed"], 1.2)
     profile = out["torque_profile"]
     assert profile.shape == (4, 101, 2)
     np.testing.assert_allclose(profile[0, 25, 0], 0.1, atol=1e-3)  # 7 Nm / 70 kg at quarter stride
@@ -42,7 +44,7 @@ def test_stride_outcomes_hand_computed() -> None:
 def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
     cfg = CompareConfig(skip_strides=1)
     base = stride_outcomes(_synthetic_walk(0.2, 10.0, 0.0), 70.0, 700.0, cfg)
-    assisted = stride_outcomes(_synthetic_walk(0.19, 9.0, 7.0), 70.0, 700.0, cfg)
+    assisted = stride_outcomes(_synthetic_walk(0.19, 9.0, 7.0, speed=1.3), 70.0, 700.0, cfg)
     row = _condition_row(1.2, 0.0, {"no_exo": {k: [v] for k, v in base.items()},
                                     "assisted": {k: [v] for k, v in assisted.items()}}, {"no_exo": 0, "assisted": 1})
     assert row["activation_change_pct"] == pytest.approx(-5.0)
@@ -50,9 +52,12 @@ def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
     assert row["peak_flexion_nm_per_kg"] == pytest.approx(0.1, abs=1e-3)
     assert row["peak_flexion_pct_stride"] == 25 and row["peak_extension_pct_stride"] == 75
     assert row["falls_assisted"] == 1
+    assert row["speed_no_exo"] == pytest.approx(1.2) and row["speed_assisted"] == pytest.approx(1.3)
     write_outputs([row], tmp_path, header="# test")
     assert (tmp_path / "comparison.csv").read_text().startswith("speed_mps,slope_deg")
-    assert "| 1.2 | +0 | -5.0 ± 0.0 |" in (tmp_path / "report.md").read_text()  # identical strides: no spread
+    report = (tmp_path / "report.md").read_text()
+    assert "| 1.2 | +0 | -5.0 ± 0.0 |" in report  # identical strides: no spread
+    assert "| 1.20 / 1.30 |" in report
     # A condition with fewer strides than asked for reports no change.
     few = _condition_row(1.2, 0.0, {"no_exo": {k: [v] for k, v in base.items()},
                                     "assisted": {k: [v] for k, v in assisted.items()}}, {"no_exo": 0, "assisted": 0},

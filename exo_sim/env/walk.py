@@ -305,6 +305,7 @@ class WalkVecEnv(VectorEnv):
             "omega_rps": self.physics.qvel[:, dofs],
             "grf_z_n": -sens[:, c.grf][:, [2, 5]],
             "exo_torque_nm": sens[:, c.exo_torque].copy(),
+            "com_x_m": sens[:, c.com_pos][:, 0].copy(),  # forward position of the whole-body COM
         }
 
     @property

@@ -3,7 +3,9 @@
 For each condition and seed, the stage-1 (no-exo) and stage-2 (assisted) teachers walk for
 ``duration_s``; strides are segmented at left heel strikes (exo_sim.metrics), the first
 ``skip_strides`` are dropped as transient, and per stride we compute mean muscle activation and
-mean positive biological joint power (hip, knee, ankle, total, W/kg). The change is
+mean positive biological joint power (hip, knee, ankle, total, W/kg), and the walking speed
+(forward COM travel / stride time, m/s: a teacher that walks faster spends more, so the speeds
+are reported next to the changes). The change is
 (assisted - no_exo) / no_exo in percent, on the means over strides and seeds; spread is the sd
 across strides. The assistance profile is the assisted exo torque per body mass (Nm/kg) over the
 stride, mean +/- sd, with its peak extension and flexion magnitudes and their timing (% stride).
@@ -86,6 +88,8 @@ def stride_outcomes(w: Walk, mass_kg: float, weight_n: float, cfg: CompareConfig
     for name, cols in JOINT_GROUPS.items():
         out[f"power_{name}"] = metrics.per_stride_mean(power[:, cols].sum(axis=1), hs)
     out["power_total"] = metrics.per_stride_mean(power.sum(axis=1), hs)
+    x = w.signals["com_x_m"]
+    out["speed"] = (x[hs[1:]] - x[hs[:-1]]) / (np.diff(hs) * w.dt_s)
     out["torque_profile"] = metrics.stride_profiles(metrics.torque_per_kg(w.signals["exo_torque_nm"], mass_kg), hs)
     return out
 
@@ -130,7 +134,7 @@ def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.
     the per-stride spread (strides of one walk are not independent: read it as a lower bound)."""
     row: dict[str, Any] = {"speed_mps": speed, "slope_deg": slope, "falls_no_exo": falls["no_exo"],
                            "falls_assisted": falls["assisted"]}
-    for key in ("activation", "power_hip", "power_knee", "power_ankle", "power_total"):
+    for key in ("activation", "power_hip", "power_knee", "power_ankle", "power_total", "speed"):
         a = np.concatenate(per["no_exo"].get(key, [np.zeros(0)]))
         b = np.concatenate(per["assisted"].get(key, [np.zeros(0)]))
         row[f"{key}_no_exo"] = float(a.mean()) if a.size else float("nan")
@@ -167,8 +171,9 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
         writer.writerows(rows)
     _figures(rows, out_dir)
     lines = [header, "", "| speed (m/s) | slope (deg) | activation change (%) | hip | knee | ankle | total positive power change (%) "
-             "| peak ext / flex (Nm/kg) | timing (% stride) | falls no-exo / assisted | strides no-exo / assisted |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| peak ext / flex (Nm/kg) | timing (% stride) | speed no-exo / assisted (m/s) | falls no-exo / assisted "
+             "| strides no-exo / assisted |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
             f"| {r['speed_mps']:.1f} | {r['slope_deg']:+.0f} | {r['activation_change_pct']:+.1f} "
@@ -177,7 +182,8 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
             f"{r['power_total_change_pct']:+.1f} ± {r['power_total_change_ci95_pct']:.1f} | "
             f"{r.get('peak_extension_nm_per_kg', float('nan')):.3f} / "
             f"{r.get('peak_flexion_nm_per_kg', float('nan')):.3f} | {r.get('peak_extension_pct_stride', float('nan')):.0f} / "
-            f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['falls_no_exo']} / {r['falls_assisted']} | "
+            f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['speed_no_exo']:.2f} / {r['speed_assisted']:.2f} | "
+            f"{r['falls_no_exo']} / {r['falls_assisted']} | "
             f"{r['strides_no_exo']} / {r['strides_assisted']} |"
         )
     lines += ["", "![assistance profiles](profiles.png)", "", "![trend with speed](trend.png)", ""]

@@ -19,9 +19,13 @@ aids tune by continuation, each fading linearly to zero over its first generatio
 pelvis pitch support (``trunk_support_*``) and a level approach to each run's slope
 (``slope_level_s``, ``slope_ramp_s``). A slope curriculum widens the slopes as success allows:
 they start at ``slope_scale_start`` x ``slopes_deg`` and grow by ``slope_scale_step`` after every
-generation whose best candidate walks every run to the end (``curriculum.json`` keeps the scale
-for a resumed run). ``best.json`` compares candidates only under equal aids and slope scale, so
-its final entry is an unaided walker on the full slopes. Every
+generation whose best candidate walks every run to the end. A slope offset does the same by
+addition: the slopes start ``slope_offset_start_deg`` away from ``slopes_deg`` (negative = more
+downhill, where gravity helps the gait along) and move ``slope_offset_step_deg`` toward them after
+every such generation. That is continuation up from the downhill gaits, the one lead past the
+gaits' propulsion limit (``curriculum.json`` keeps both for a resumed run). ``best.json`` compares
+candidates only under equal aids, slope scale and offset, so its final entry is an unaided walker
+on the full slopes. Every
 generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
 """
 
@@ -95,6 +99,8 @@ class ReflexTuneConfig:
     stall_fraction: float = param(0.4, "Progress below this fraction of the commanded distance ends the run (0 = never).", ge=0.0, le=1.0)
     slope_scale_start: float = param(1.0, "Slope curriculum: the tuning slopes are this fraction of slopes_deg at generation 1 (1 = off).", ge=0.0, le=1.0)
     slope_scale_step: float = param(0.1, "Slope curriculum: the fraction grows by this much after each generation whose best candidate walks every run to the end, up to 1.", gt=0.0, le=1.0)
+    slope_offset_start_deg: float = param(0.0, "Slope curriculum: the tuning slopes start this far from scale x slopes_deg, deg (negative = downhill; 0 = off).", ge=-15.0, le=15.0)
+    slope_offset_step_deg: float = param(0.5, "Slope curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, deg.", gt=0.0, le=15.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -182,6 +188,12 @@ def next_slope_scale(cfg: ReflexTuneConfig, scale: float) -> float:
     return min(1.0, round(scale + cfg.slope_scale_step, 9))
 
 
+def next_slope_offset(cfg: ReflexTuneConfig, offset_deg: float) -> float:
+    """The slope offset after a generation walked every run: one step closer to 0, never past it."""
+    step = min(cfg.slope_offset_step_deg, abs(offset_deg))
+    return round(float(offset_deg - np.sign(offset_deg) * step), 9)
+
+
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
          command: str = "") -> dict[str, Any]:
     """Run CMA-ES generations (continuing ``run_dir/es.pkl`` with ``resume``); returns the best so far."""
@@ -215,7 +227,9 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
         curriculum_path.unlink(missing_ok=True)
         (run_dir / "config.json").write_text(json.dumps({SECTION: to_mapping(cfg), "command": command,
                                                          "commit": commit}, indent=2))
-    scale = json.loads(curriculum_path.read_text())["slope_scale"] if curriculum_path.exists() else cfg.slope_scale_start
+    state = json.loads(curriculum_path.read_text()) if curriculum_path.exists() else {}
+    scale = state.get("slope_scale", cfg.slope_scale_start)
+    offset = state.get("slope_offset_deg", cfg.slope_offset_start_deg if not state else 0.0)  # absent: a run from before the offset
     env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
     ctrl, proj = ReflexController(env), ExcitationProjector(env)
     try:
@@ -224,14 +238,14 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             support, approach = trunk_support(cfg, es.countiter + 1), slope_approach(cfg, es.countiter + 1)
             env.set_trunk_support(*support)
             env.set_slope_approach(*approach)
-            aids = [*support, *approach, scale]
+            aids = [*support, *approach, scale, offset]
             xs = es.ask()
             n = len(NAMES)
             params = np.stack([from_unit(x[:n]) for x in xs])
             profiles = np.stack([assist_profile.from_unit(x[n:]) for x in xs]) if cfg.assist_profile else None
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
-            runs = [(v, scale * g, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
+            runs = [(v, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
             per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": []}
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
@@ -243,9 +257,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
             # Costs under different aids are not comparable: a generation with less aid replaces the best.
-            before = best.get("aids", [*best.get("trunk_support", (0.0, 0.0)), 0.0, 0.0])  # files before the slope aid
-            before = [*before, 1.0][:5]  # files before the slope curriculum
-            if costs[i] < best["cost"] or before != aids:
+            if costs[i] < best["cost"] or _recorded_aids(best) != aids:
                 best = {"cost": float(costs[i]), "generation": es.countiter, "aids": aids,
                         "t_alive_s": float(info["t_alive_s"][i]),
                         "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
@@ -259,19 +271,26 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_pitch_sd_deg": float(np.degrees(info["pitch_sd_rad"][i])),
                    "gen_best_activation": float(info["activation"][i]),
                    "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0],
-                   "slope_level_s": approach[0], "slope_ramp_s": approach[1], "slope_scale": scale}
+                   "slope_level_s": approach[0], "slope_ramp_s": approach[1], "slope_scale": scale,
+                   "slope_offset_deg": offset}
             _append_csv(run_dir / "progress.csv", row)
-            if walked_all[i] and scale < 1.0:
-                scale = next_slope_scale(cfg, scale)
-            curriculum_path.write_text(json.dumps({"slope_scale": scale}))
+            if walked_all[i]:
+                scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
+            curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset}))
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
-                        "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f | %.1f s",
+                        "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f, offset %+.2f deg | %.1f s",
                         row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
                         float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_best_activation"],
-                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["wall_s"])
+                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], row["wall_s"])
     finally:
         env.close()
     return best
+
+
+def _recorded_aids(best: dict[str, Any]) -> list[float]:
+    """The aids a ``best.json`` was scored under, in today's layout (older files lack the later ones)."""
+    aids = list(best.get("aids", [*best.get("trunk_support", (0.0, 0.0)), 0.0, 0.0]))  # before the slope aid
+    return aids + [1.0, 0.0][len(aids) - 4:]  # before the slope scale (1) and the slope offset (0)
 
 
 def _append_csv(path: Path, row: dict[str, float]) -> None:
