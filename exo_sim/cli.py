@@ -148,6 +148,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_reflex(args: argparse.Namespace) -> int:
+    from exo_sim.learning.teacher_export import export_reflex_teacher
+
+    print(export_reflex_teacher(args.reflex, args.config, args.out, command=_command()))
+    return 0
+
+
 def _distill(args: argparse.Namespace) -> int:
     import torch
 
@@ -262,6 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--checkpoint", required=True)
     ex.add_argument("--out", required=True)
     ex.set_defaults(func=_export)
+
+    er = sub.add_parser("export-reflex", help="a tuned reflex person (parameters or schedule, with its assistance "
+                                              "profile if any) as a teacher ONNX (sim bridge format, network zero)")
+    er.add_argument("--reflex", required=True, help="reflex-tune best.json or reflex-schedule file")
+    er.add_argument("--config", required=True, help="the reflex-tune config it was tuned with (its env)")
+    er.add_argument("--out", required=True)
+    er.set_defaults(func=_export_reflex)
 
     di = sub.add_parser("distill", help="DAgger: the assisted teacher's exo torques -> gyro-only student ONNX")
     di.add_argument("--teacher", required=True, help="exported assisted teacher (.onnx)")

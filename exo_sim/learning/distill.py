@@ -153,7 +153,7 @@ class Distiller:
                 falls += int(fell.sum())
                 gyro.reset(np.flatnonzero(done))
                 window = gyro.window
-                muscles[done] = self.teacher(obs[done])
+                muscles[done] = self.teacher(obs)[done]  # every env's obs: a profile teacher times each env's phase
         return {
             "windows": np.concatenate(windows), "teacher_nm": np.concatenate(teacher_nm),
             "student_nm": np.concatenate(student_nm), "falls": np.array(falls),

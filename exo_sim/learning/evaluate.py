@@ -186,7 +186,7 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
 
         if not config:
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
-        env_cfg = _env_from_file(config)
+        env_cfg = env_from_file(config)
         best = json.loads(Path(reflex).read_text())
         theta: np.ndarray | ReflexSchedule
         if "schedule" in best:  # parameters per (speed, slope) node, interpolated
@@ -217,7 +217,7 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
     raise ValueError("give one of checkpoint, reflex (+ config) or onnx")
 
 
-def _env_from_file(path: str) -> EnvConfig:
+def env_from_file(path: str) -> EnvConfig:
     """The ``env`` of the reflex_tuning or teacher_training section of a parameter file."""
     sections = read_parameter_file(path)
     for name in ("reflex_tuning", "teacher_training"):

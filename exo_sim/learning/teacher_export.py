@@ -5,8 +5,11 @@ un-normalised: any normaliser is inside the graph), output ``action`` float32
 [batch, act_dim] (the env's action, deterministic mean). Metadata ``hip_exo.teacher`` holds
 JSON with the EnvConfig the teacher was trained on, the layout sizes, the curriculum stage,
 its provenance (command, commit) and, for a residual policy on a reflex controller, the reflex
-parameters: the teacher's action is then reflex(obs) + network(obs), the reflex running as the env's
-base controller at the env's ``base_hz`` (:func:`teacher_policy`).
+parameters (one vector, or a speed x slope schedule of them): the teacher's action is then
+reflex(obs) + network(obs), the reflex running as the env's base controller at the env's
+``base_hz`` (:func:`teacher_policy`). A reflex teacher (``export-reflex``: a tuned reflex person,
+network zero) may carry a phase-based assistance profile; its exo torque is then part of the
+teacher's action, so the sim bridge and distillation read it where they read a network's.
 """
 
 from __future__ import annotations
@@ -40,11 +43,16 @@ class TeacherInfo:
     training_command: str
     training_commit: str
     reflex_params: dict[str, float] | None = None
+    reflex_schedule: dict[str, Any] | None = None  # exo_sim.learning.reflex_schedule's "schedule" entry
+    assist_profile: dict[str, float] | None = None  # exo_sim.learning.assist_profile parameters
 
 
 def export_teacher(actor: torch.nn.Module, path: str | Path, env_cfg: EnvConfig, obs_dim: int, act_dim: int, *,
-                   stage: str, training_command: str = "", reflex_params: dict[str, float] | None = None) -> None:
+                   stage: str, training_command: str = "", reflex_params: dict[str, float] | None = None,
+                   reflex_schedule: dict[str, Any] | None = None, assist_profile: dict[str, float] | None = None) -> None:
     """Write ``actor`` (obs -> action, normaliser included) with its TeacherInfo."""
+    if reflex_params is not None and reflex_schedule is not None:
+        raise ValueError("export_teacher: give the reflex parameters or a reflex schedule, not both")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
@@ -59,6 +67,7 @@ def export_teacher(actor: torch.nn.Module, path: str | Path, env_cfg: EnvConfig,
     entry.value = json.dumps({
         "env": to_mapping(env_cfg), "obs_dim": obs_dim, "act_dim": act_dim, "stage": stage,
         "training_command": training_command, "training_commit": git_commit(), "reflex_params": reflex_params,
+        "reflex_schedule": reflex_schedule, "assist_profile": assist_profile,
     })
     onnx.save(proto, str(path))
 
@@ -81,7 +90,8 @@ class TeacherRunner:
             env=from_mapping(EnvConfig, raw["env"], source=f"{path}: teacher env"),
             obs_dim=int(raw["obs_dim"]), act_dim=int(raw["act_dim"]), stage=str(raw["stage"]),
             training_command=str(raw.get("training_command", "")), training_commit=str(raw.get("training_commit", "")),
-            reflex_params=raw.get("reflex_params"),
+            reflex_params=raw.get("reflex_params"), reflex_schedule=raw.get("reflex_schedule"),
+            assist_profile=raw.get("assist_profile"),
         )
 
     def __call__(self, obs: np.ndarray) -> np.ndarray:
@@ -92,12 +102,61 @@ class TeacherRunner:
 def teacher_policy(runner: TeacherRunner, env: Any, *, base_every: int = 1) -> Callable[[np.ndarray], np.ndarray]:
     """obs -> the network's env action of an exported teacher on ``env`` (a WalkVecEnv with its
     layout). A residual teacher's reflex controller is installed as the env's base controller
-    (recomputed every ``base_every`` env steps, for an env stepped faster than the base's rate)."""
-    if runner.info.reflex_params is None:
-        env.set_base_controller(None)
-        return runner
+    (recomputed every ``base_every`` env steps, for an env stepped faster than the base's rate). A
+    teacher's assistance profile adds its exo command (timed by ``env.phase``) to the action, so the
+    policy must be called with every env's observation."""
+    from exo_sim.learning import assist_profile
     from exo_sim.learning.reflex import ReflexBase, from_dict
+    from exo_sim.learning.reflex_schedule import ReflexSchedule
 
-    base = ReflexBase(from_dict(runner.info.reflex_params), env)
-    env.set_base_controller(base if base_every == 1 else ReflexBase.hold(base, base_every))
-    return runner
+    info = runner.info
+    theta: np.ndarray | ReflexSchedule | None = None
+    if info.reflex_schedule is not None:
+        theta = ReflexSchedule.from_nodes(info.reflex_schedule["nodes"])
+    elif info.reflex_params is not None:
+        theta = from_dict(info.reflex_params)
+    if theta is None:
+        env.set_base_controller(None)
+    else:
+        base = ReflexBase(theta, env)
+        env.set_base_controller(base if base_every == 1 else ReflexBase.hold(base, base_every))
+    if info.assist_profile is None:
+        return runner
+    profile = assist_profile.from_dict(info.assist_profile)
+    return lambda obs: runner(obs) + assist_profile.exo_action(env, profile)
+
+
+def export_reflex_teacher(reflex_path: str | Path, config_path: str | Path, out: str | Path, *,
+                          command: str = "") -> Path:
+    """A tuned reflex person (``reflex-tune``'s best.json or a ``reflex-schedule`` file, with its
+    assistance profile if it has one) as a teacher ONNX: the network is zero, the reflexes run as
+    the base controller, the stage is the env's exo mode in ``config_path`` (the tuning config)."""
+    from exo_sim.env.walk import WalkVecEnv
+    from exo_sim.learning import assist_profile
+    from exo_sim.learning.evaluate import env_from_file
+    from exo_sim.learning.reflex import from_dict, to_dict
+    from exo_sim.learning.reflex_schedule import ReflexSchedule
+
+    data = json.loads(Path(reflex_path).read_text())
+    env_cfg = env_from_file(str(config_path))
+    schedule = params = profile = None
+    if "schedule" in data:
+        schedule = ReflexSchedule.from_nodes(data["schedule"]["nodes"]).to_json()["schedule"]  # validated
+    elif "params" in data:
+        params = to_dict(from_dict(data["params"]))  # validated, every parameter named
+    else:
+        raise ValueError(f"{reflex_path}: neither reflex parameters ('params') nor a reflex schedule ('schedule')")
+    if "assist" in data:
+        if env_cfg.exo_mode != "assist":
+            raise ValueError(f"{reflex_path} has an assistance profile, but {config_path} has env.exo_mode {env_cfg.exo_mode!r}")
+        profile = assist_profile.to_dict(assist_profile.from_dict(data["assist"]))
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    obs_dim, act_dim = env.obs_layout.size, env.act_layout.size
+    env.close()
+    zero = torch.nn.Linear(obs_dim, act_dim)
+    torch.nn.init.zeros_(zero.weight)
+    torch.nn.init.zeros_(zero.bias)
+    provenance = command or f"export-reflex {reflex_path} (tuning: {data.get('command') or data.get('config', '?')})"
+    export_teacher(zero, out, env_cfg, obs_dim, act_dim, stage=env_cfg.exo_mode, training_command=provenance,
+                   reflex_params=params, reflex_schedule=schedule, assist_profile=profile)
+    return Path(out)
