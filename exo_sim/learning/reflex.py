@@ -78,6 +78,11 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "bfsh_early": (0.0, 0.2, 0.0, 1.0),  # knee flexion while the thigh is far behind its swing target
     "sw_knee_ext": (0.0, 0.2, 0.0, 1.0),  # vasti once the thigh nears its swing target
     "edl_ta": (0.0, 0.3, 0.0, 1.5),  # toe extensors follow tibialis anterior (dorsiflexion in swing)
+    # Ankle push-off: the tuned gaits are hip-driven, with a peak ankle power of 0.5 W/kg in early
+    # stance where people push off with 3-4 W/kg at the end of stance (Winter). A plantarflexor burst
+    # while the leg trails in double support (the other foot down, as a contralateral-contact reflex)
+    # does the push-off before the leading leg's collision (Kuo's pre-emptive push-off).
+    "sol_dsup": (0.0, 0.2, 0.0, 1.0),  # soleus and gastrocnemius in trailing double support
 }
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
@@ -151,9 +156,10 @@ class ReflexController:
             hip, hip_vel = jp[:, leg.hip], jv[:, leg.hip]
             # ---- stance
             push = p["sol_slope"] * slope - p["sol_speed"] * speed_err
+            push_off = p["sol_dsup"] * trailing  # in both laws: the trailing leg may already swing while its toe is down
             st = {
-                "soleus": p["sol_p0"] + push + p["sol_gf"] * f["soleus"],
-                "gastroc": p["gas_p0"] + push + p["gas_gf"] * f["gastroc"],
+                "soleus": p["sol_p0"] + push + p["sol_gf"] * f["soleus"] + push_off,
+                "gastroc": p["gas_p0"] + push + p["gas_gf"] * f["gastroc"] + push_off,
                 "vasti": (p["vas_p0"] + p["vas_slope"] * slope + p["vas_gf"] * f["vasti"] - p["vas_knee_inhib"] * knee_ext)
                 * (1.0 - p["vas_dsup"] * trailing),
                 "tibant": p["ta_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0)
@@ -182,7 +188,8 @@ class ReflexController:
                 "hamstrings": p["ham_p0"] + p["ham_gf"] * f["hamstrings"] + 0.5 * np.maximum(-pd, 0.0),
                 "tibant": ta_sw,
                 "bifemsh": p["bfsh_swing"] + p["bfsh_early"] * early, "rectfem": p["rf_swing"],
-                "soleus": p["sol_p0"], "gastroc": p["gas_p0"], "vasti": p["vas_p0"] * 0.5 + p["sw_knee_ext"] * near,
+                "soleus": p["sol_p0"] + push_off, "gastroc": p["gas_p0"] + push_off,
+                "vasti": p["vas_p0"] * 0.5 + p["sw_knee_ext"] * near,
                 "fdl": p["toe_p0"], "edl": p["toe_p0"] + p["edl_ta"] * ta_sw,
             }
             for name, i in m.items():

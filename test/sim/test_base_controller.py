@@ -104,3 +104,32 @@ def test_propulsion_terms_push_harder_when_slower_than_commanded(sim: SimModel) 
     assert change["soleus_r"] == pytest.approx(0.2) and change["gastroc_r"] == pytest.approx(0.2)
     assert change["glutmax_r"] == pytest.approx(0.1)
     env.close()
+
+
+@pytest.mark.parametrize("swing_share", [0.0, 0.9])  # the trailing leg under the stance laws, or already the swing laws
+def test_push_off_burst_in_trailing_double_support_only(sim: SimModel, swing_share: float) -> None:
+    """sol_dsup: the trailing leg's soleus and gastrocnemius rise by the gain while both feet are down;
+    the leading leg, single stance and the neutral gain 0 are untouched."""
+    from exo_sim.learning.reflex import NAMES, to_dict
+
+    env = WalkVecEnv(CFG, 1, nthread=1, autoreset=False, sim=sim)
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 3})
+    sl = env.obs_layout.slices()
+    double = obs.astype(float)
+    double[:, sl["grf_per_bw"]] = 0.0
+    double[:, sl["grf_per_bw"].start + 2] = 0.3  # left foot down, unloading
+    double[:, sl["grf_per_bw"].start + 5] = 0.6  # right foot down, loading
+    feet = sl["feet_rel_pelvis_m"].start
+    double[:, feet], double[:, feet + 6] = -0.3, 0.3  # left heel behind the right: the left leg trails
+    single = double.copy()
+    single[:, sl["grf_per_bw"].start + 2] = 0.0  # left foot up
+    ctrl = ReflexController(env)
+    neutral = from_dict({**{n: 0.0 for n in NAMES if n.endswith("_p0")}, "swing_share": swing_share})
+    burst = from_dict({**to_dict(neutral), "sol_dsup": 0.3})
+    muscles = env.index.muscles
+    for obs_case, expected in ((double, {"soleus_l", "gastroc_l"}), (single, set())):
+        base_u, burst_u = ctrl(obs_case, neutral)[0], ctrl(obs_case, burst)[0]
+        change = {m: burst_u[i] - base_u[i] for i, m in enumerate(muscles) if abs(burst_u[i] - base_u[i]) > 1e-9}
+        assert change.keys() == expected
+        assert all(v == pytest.approx(0.3) for v in change.values())
+    env.close()
