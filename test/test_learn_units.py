@@ -55,6 +55,7 @@ def test_gait_features_hand_computed() -> None:
     assert f["stride_frequency_hz"] == pytest.approx(1.0)
     assert f["step_length_m"] == pytest.approx(0.5)
     assert f["stance_fraction"] == pytest.approx(0.6)
+    assert f["peak_grf_bw"] == pytest.approx(1.0)
     assert f["hip_rom_deg"] == pytest.approx(np.rad2deg(0.8), rel=0.02)
     assert f["knee_rom_deg"] == pytest.approx(np.rad2deg(1.0), rel=0.02)
     assert in_normal_range("stance_fraction", f["stance_fraction"])
@@ -62,6 +63,9 @@ def test_gait_features_hand_computed() -> None:
     pitch = 0.05 + 0.03 * np.sin(2 * phase)  # two tilt cycles per stride, 0.06 rad peak to peak
     tilt = gait_features(dt, t, grf, 800.0, hip, knee, pelvis_pitch_rad=pitch, skip_strides=0)["pelvis_tilt_rom_deg"]
     assert tilt == pytest.approx(np.rad2deg(0.06), rel=0.02) and in_normal_range("pelvis_tilt_rom_deg", tilt)
+    impact = grf.copy()
+    impact[40, 0] = 4 * 800.0  # one of the 9 strides lands with 4 BW, the other 8 with 1
+    assert gait_features(dt, t, impact, 800.0, hip, knee, skip_strides=0)["peak_grf_bw"] == pytest.approx((4 + 8) / 9)
     chatter = grf.copy()
     chatter[45, 0] = 0.0  # a one-sample unloading 5 samples after the heel strike at 40 is not a stride
     assert gait_features(dt, t, chatter, 800.0, hip, knee, skip_strides=0)["stride_frequency_hz"] == pytest.approx(1.0)
@@ -226,7 +230,7 @@ def test_trunk_support_falls_to_zero_and_best_counts_only_the_current_support(tm
     # whatever the costs (an unaided walker is never compared with an aided one).
     tune(dataclasses.replace(cfg, trunk_support_generations=1), tmp_path / "run")
     best = json.loads((tmp_path / "run" / "best.json").read_text())
-    assert best["generation"] == 2 and best["aids"] == [0.0, 0.0, 0.0, 0.0, 1.0]
+    assert best["generation"] == 2 and best["aids"] == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0]
     with (tmp_path / "run" / "progress.csv").open() as f:
         assert [float(r["trunk_support_nm_per_rad"]) for r in csv.DictReader(f)] == [100.0, 0.0]
 

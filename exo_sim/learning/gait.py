@@ -9,7 +9,10 @@ strides are dropped as the start-up transient; features are means over the strid
 - stance fraction = mean fraction of a stride's samples with the foot loaded;
 - hip / knee ROM (deg) = mean over strides of (max - min) sagittal joint angle within the stride;
 - pelvis tilt ROM (deg) = the same for the pelvis pitch (the trunk's, on these bodies): people keep
-  it within a few degrees, a controller that bows the trunk every step does not.
+  it within a few degrees, a controller that bows the trunk every step does not;
+- peak vertical GRF (body weights) = mean over strides of the foot's largest sample in the stride
+  (at the policy rate, so a short impact may fall between samples): people load a foot with about
+  1.1-1.3 BW, a gait that drops its swing leg onto the ground lands with several.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ NORMAL_ADULT: dict[str, tuple[float, float, str]] = {
     "hip_rom_deg": (35.0, 50.0, "hip ~30 deg flexion to ~10-15 deg extension; Winter, Biomechanics, 2009"),
     "knee_rom_deg": (55.0, 70.0, "knee ~0-5 deg to ~60-65 deg swing flexion; Winter 2009; Perry & Burnfield 2010"),
     "pelvis_tilt_rom_deg": (2.0, 7.0, "sagittal pelvic tilt ~3-5 deg peak to peak per stride; Perry & Burnfield 2010"),
+    "peak_grf_bw": (1.0, 1.4, "vertical GRF peaks ~1.1-1.2 BW at loading response and push-off; Winter 2009; Perry & Burnfield 2010"),
 }
 FEATURES = tuple(NORMAL_ADULT)
 
@@ -47,6 +51,7 @@ def gait_features(dt_s: float, com_x_m: np.ndarray, grf_z_n: np.ndarray, weight_
             times.append((end - start) * dt_s)
             per["step_length_m"].append((com_x[end] - com_x[start]) / 2.0)
             per["stance_fraction"].append(float(loaded[start:end, foot].mean()))
+            per["peak_grf_bw"].append(float(grf[start:end, foot].max() / weight_n))
             per["hip_rom_deg"].append(float(np.rad2deg(np.ptp(hip_rad[start:end + 1, foot]))))
             per["knee_rom_deg"].append(float(np.rad2deg(np.ptp(knee_rad[start:end + 1, foot]))))
             if pelvis_pitch_rad is not None:
