@@ -7,6 +7,7 @@
     hip-exo trials list DIR | hip-exo trials recover BAG
     hip-exo report BAG [--out DIR]
     hip-exo live [sim|hardware] [--port 8765] [launch options] | hip-exo live --replay BAG
+    hip-exo closed-loop --teacher T.onnx --student S.onnx --speeds 0.8 1.2 --slopes 0 --out DIR
 """
 
 from __future__ import annotations
@@ -99,6 +100,22 @@ def _live_replay(args: argparse.Namespace) -> int:
     return serve_bag(args.replay, port=args.port, rate=args.rate)
 
 
+def _closed_loop(args: argparse.Namespace) -> int:
+    import shlex
+
+    from exo_control.closed_loop import run_grid, write_outputs
+
+    config = Path(args.config) if args.config else default_config("sim")
+    rows = run_grid(config, args.teacher, args.student, args.speeds, args.slopes, args.duration, args.seed)
+    command = "hip-exo " + " ".join(shlex.quote(a) for a in args.argv)
+    header = (f"# Closed loop through topics\n\n`{command}`\n\nTeacher (the person's muscles) `{args.teacher}`, student "
+              f"(policy node, through the safety node) `{args.student}`, launch parameters `{config}`, "
+              f"{args.duration:g} s of sim time per condition, seed {args.seed}. r and RMSE compare the torque the motors "
+              f"received with the teacher's own torque on the same states; a fall resets the person.")
+    print(write_outputs(rows, args.out, header))
+    return 0
+
+
 def _check_config(args: argparse.Namespace) -> int:
     nodes = load_plan_configs(args.plan, args.file)
     print(f"{args.file}: OK for '{args.plan}' ({', '.join(e.name for e, _, _ in nodes)})")
@@ -137,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("bag")
     report.add_argument("--out", help="output folder (default: <bag>/report)")
     report.set_defaults(func=_report)
+    loop = sub.add_parser("closed-loop", help="the sim launch per speed x slope: falls, speed, student vs teacher torque")
+    loop.add_argument("--teacher", required=True, help="teacher ONNX driving the simulated person's muscles")
+    loop.add_argument("--student", required=True, help="student ONNX in the policy node")
+    loop.add_argument("--speeds", type=float, nargs="+", default=[0.8, 1.0, 1.2, 1.4, 1.6], help="m/s")
+    loop.add_argument("--slopes", type=float, nargs="+", default=[0.0], help="deg")
+    loop.add_argument("--duration", type=float, default=20.0, help="sim seconds per condition")
+    loop.add_argument("--seed", type=int, default=0)
+    loop.add_argument("--config", help="sim launch parameter file (default: config/sim.yaml)")
+    loop.add_argument("--out", required=True)
+    loop.set_defaults(func=_closed_loop)
     check = sub.add_parser("check-config", help="validate a parameter file for a launch")
     check.add_argument("file")
     check.add_argument("--launch", dest="plan", choices=sorted(PLANS), required=True)
@@ -146,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else argv  # the command, as run, for reports
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args))
