@@ -183,6 +183,51 @@ def _lowest_foot_point(model: mujoco.MjModel) -> float:
     return low
 
 
+#: myolegs26 calf muscle -> the myolegs muscle whose force-length operating range it takes.
+CALF_MATCH = {"soleus": "soleus", "gastroc": "gasmed"}
+#: Ankle angles (rad, knee straight) at which the normalised fibre lengths are matched.
+_CALF_ANKLE_RAD = (0.0, np.deg2rad(-20.0))
+
+
+def _fibre_length_map(model: mujoco.MjModel, actuator: str) -> tuple[np.ndarray, np.ndarray]:
+    """(actuator lengths, normalised fibre lengths L/L0) at the matching ankle angles, other joints at qpos0."""
+    i = model.actuator(actuator).id
+    side = actuator.rsplit("_", 1)[1]
+    data = mujoco.MjData(model)
+    lengths = []
+    for angle in _CALF_ANKLE_RAD:
+        mujoco.mj_resetData(model, data)
+        data.qpos[model.joint(f"ankle_angle_{side}").qposadr[0]] = angle
+        mujoco.mj_forward(model, data)
+        lengths.append(float(data.actuator_length[i]))
+    length = np.asarray(lengths)
+    r0, r1 = model.actuator_gainprm[i, :2]
+    lr0, lr1 = model.actuator_lengthrange[i]
+    return length, r0 + (length - lr0) * (r1 - r0) / (lr1 - lr0)  # MuJoCo's muscle length normalisation
+
+
+def _calf_from_myolegs(spec: mujoco.MjSpec, blend: float) -> None:
+    """Remap soleus and gastrocnemius so their normalised fibre length at 0 and -20 deg of ankle angle,
+    and their force-length shape (lmin, lmax, passive fpmax), are those of myolegs' soleus and medial
+    gastrocnemius (``blend`` 1; a fraction blends each parameter linearly from myolegs26's own); peak
+    forces stay myolegs26's. Only the muscle model's operating range changes."""
+    ours, ref = compile_spec(spec), compile_spec(_load_myo_spec("myolegs"))
+    for name, ref_name in CALF_MATCH.items():
+        for side in SIDES:
+            length, _ = _fibre_length_map(ours, f"{name}_{side}")
+            _, target = _fibre_length_map(ref, f"{ref_name}_{side}")
+            slope = (target[1] - target[0]) / (length[1] - length[0])  # 1 / L0
+            lr0, lr1 = ours.actuator_lengthrange[ours.actuator(f"{name}_{side}").id]
+            r = target[0] + slope * (np.array([lr0, lr1]) - length[0])
+            shape = ref.actuator_gainprm[ref.actuator(f"{ref_name}_{side}").id]
+            act = spec.actuator(f"{name}_{side}")
+            for prm in (act.gainprm, act.biasprm):
+                for k, value in zip((0, 1, 4, 5, 7), (*r, shape[4], shape[5], shape[7]), strict=True):
+                    prm[k] = (1.0 - blend) * prm[k] + blend * value
+    logger.info("calf force-length operating range %.2f of the way to myolegs' (%s)", blend,
+                ", ".join(f"{a} <- {b}" for a, b in CALF_MATCH.items()))
+
+
 def body_spec(cfg: BodyConfig) -> mujoco.MjSpec:
     """The bare body (no exo) on a ground plane, facing +x, feet on the ground."""
     spec = _load_myo_spec(cfg.base)
@@ -196,6 +241,8 @@ def body_spec(cfg: BodyConfig) -> mujoco.MjSpec:
         _make_sagittal(spec)
     if cfg.body_mass_kg is not None:
         _scale_mass(spec, cfg.body_mass_kg)
+    if cfg.calf_from_myolegs > 0.0:
+        _calf_from_myolegs(spec, cfg.calf_from_myolegs)
     spec.option.iterations = cfg.solver_iterations
     spec.option.ls_iterations = cfg.ls_iterations
     # Put the lowest foot point 1 mm above the ground at the reference pose.

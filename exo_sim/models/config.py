@@ -35,9 +35,20 @@ class BodyConfig:
     solver_iterations: int = param(20, "Constraint solver iteration cap (myo-sim: 100).", ge=1, le=1000)
     ls_iterations: int = param(10, "Solver line-search iteration cap (myo-sim: 50).", ge=1, le=1000)
     floor_friction: float = param(1.0, "Sliding friction coefficient of the ground.", gt=0.0, le=3.0)
+    calf_from_myolegs: float = param(
+        0.0,
+        "myolegs26 only: how far soleus and gastrocnemius take the force-length operating range of the same "
+        "muscles in myo-sim's 80-muscle myolegs (soleus, medial gastrocnemius): 0 = myolegs26's own, 1 = "
+        "myolegs', between = linear blend of the muscle parameters (for continuation). myolegs26's calf works "
+        "on the steep ascending limb: active force-length factor 0.19 (soleus) and 0.34 (gastrocnemius) at "
+        "20 deg of plantarflexion, where myolegs' keep 0.76 and 1.0, so push-off has a third of the force.",
+        ge=0.0, le=1.0,
+    )
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if self.calf_from_myolegs and self.base != "myolegs26":
+            raise ValueError(f"BodyConfig: calf_from_myolegs applies to the myolegs26 bodies, not {self.name!r} (it has myolegs' calf)")
 
     @property
     def base(self) -> Literal["myolegs26", "myolegs"]:

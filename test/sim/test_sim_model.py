@@ -101,3 +101,38 @@ def test_sagittal_variant_has_planar_root_and_no_out_of_plane_joints() -> None:
     sim = build_model(BodyConfig(name="myolegs26_sagittal"))
     assert sim.index.root_joints == ("root_x", "root_z", "root_pitch")
     assert not any("adduction" in j or "rotation" in j for j in sim.index.bio_joints)
+
+
+def _calf_force_length(model: mujoco.MjModel, muscle: str, ankle_deg: float) -> float:
+    """Active force-length factor of ``muscle`` at an ankle angle, the other joints at qpos0."""
+    data = mujoco.MjData(model)
+    data.qpos[model.joint(f"ankle_angle_{muscle[-1]}").qposadr[0]] = np.deg2rad(ankle_deg)
+    mujoco.mj_forward(model, data)
+    i = model.actuator(muscle).id
+    gain = mujoco.mju_muscleGain(data.actuator_length[i], 0.0, model.actuator_lengthrange[i], model.actuator_acc0[i],
+                                 model.actuator_gainprm[i, :9])
+    return float(-gain / model.actuator_gainprm[i, 2])
+
+
+def test_calf_from_myolegs_restores_push_off_force_and_blends() -> None:
+    """myolegs26's calf is nearly spent at 20 deg of plantarflexion; with calf_from_myolegs it keeps
+    myolegs' force-length factors there; peak forces, other muscles and 0 (the default) are unchanged."""
+    models = {b: build_model(BodyConfig(name="myolegs26_sagittal", calf_from_myolegs=b)).model for b in (0.0, 0.5, 1.0)}
+    ref = build_model(BodyConfig(name="myolegs_sagittal")).model
+    own = {m: _calf_force_length(models[0.0], m, -20.0) for m in ("soleus_r", "gastroc_r")}
+    assert own["soleus_r"] < 0.25 and own["gastroc_r"] < 0.4
+    for ours, theirs in (("soleus_r", "soleus_r"), ("soleus_l", "soleus_l"), ("gastroc_r", "gasmed_r")):
+        for angle in (0.0, -20.0):  # the matched angles
+            assert _calf_force_length(models[1.0], ours, angle) == pytest.approx(_calf_force_length(ref, theirs, angle), abs=1e-6)
+    half = _calf_force_length(models[0.5], "soleus_r", -20.0)
+    assert own["soleus_r"] < half < _calf_force_length(models[1.0], "soleus_r", -20.0)
+    changed = [models[0.0].actuator(i).name for i in range(models[0.0].nu)
+               if not np.array_equal(models[0.0].actuator_gainprm[i], models[1.0].actuator_gainprm[i])]
+    assert sorted(changed) == ["gastroc_l", "gastroc_r", "soleus_l", "soleus_r"]
+    np.testing.assert_array_equal(models[0.0].actuator_gainprm[:, 2], models[1.0].actuator_gainprm[:, 2])  # peak forces
+    np.testing.assert_array_equal(build_model(BodyConfig(name="myolegs26_sagittal")).model.actuator_gainprm,
+                                  models[0.0].actuator_gainprm)
+    with pytest.raises(ValueError, match="calf_from_myolegs applies to the myolegs26"):
+        BodyConfig(name="myolegs_sagittal", calf_from_myolegs=1.0)
+    with pytest.raises(ValueError, match="calf_from_myolegs"):
+        BodyConfig(name="myolegs26", calf_from_myolegs=1.5)
