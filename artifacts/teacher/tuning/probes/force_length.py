@@ -1,0 +1,45 @@
+"""Active force-length factor of the calf muscles over the ankle's range (stop 15 probe).
+
+    python artifacts/teacher/tuning/probes/force_length.py
+
+MuJoCo's muscle curve at each ankle angle, knee straight, other joints at the reference pose, for
+myolegs26 as built by default, with ``calf_from_myolegs: 1``, and for myolegs (80 muscles).
+"""
+
+from __future__ import annotations
+
+import mujoco
+import numpy as np
+
+from exo_sim.models.build import build_model
+from exo_sim.models.config import BodyConfig
+
+ANGLES_DEG = (-20.0, -10.0, 0.0, 10.0, 20.0)
+
+
+def force_length(model: mujoco.MjModel, muscle: str, ankle_deg: float) -> float:
+    data = mujoco.MjData(model)
+    data.qpos[model.joint(f"ankle_angle_{muscle[-1]}").qposadr[0]] = np.deg2rad(ankle_deg)
+    mujoco.mj_forward(model, data)
+    i = model.actuator(muscle).id
+    gain = mujoco.mju_muscleGain(data.actuator_length[i], 0.0, model.actuator_lengthrange[i], model.actuator_acc0[i],
+                                 model.actuator_gainprm[i, :9])
+    return float(-gain / model.actuator_gainprm[i, 2])
+
+
+def main() -> None:
+    bodies = {"myolegs26": (BodyConfig(name="myolegs26_sagittal"), ("soleus_r", "gastroc_r")),
+              "myolegs26, calf_from_myolegs 1": (BodyConfig(name="myolegs26_sagittal", calf_from_myolegs=1.0),
+                                                 ("soleus_r", "gastroc_r")),
+              "myolegs": (BodyConfig(name="myolegs_sagittal"), ("soleus_r", "gasmed_r", "gaslat_r"))}
+    print("ankle angle (deg):", ", ".join(f"{a:+g}" for a in ANGLES_DEG))
+    for label, (body, muscles) in bodies.items():
+        model = build_model(body).model
+        for muscle in muscles:
+            peak = model.actuator_gainprm[model.actuator(muscle).id, 2]
+            factors = ", ".join(f"{force_length(model, muscle, a):.2f}" for a in ANGLES_DEG)
+            print(f"{label} {muscle} (peak {peak:.0f} N): {factors}")
+
+
+if __name__ == "__main__":
+    main()
