@@ -58,6 +58,7 @@ def test_a_profile_teacher_commands_its_profile_as_its_exo_action(tmp_path: Path
     onnx = export_reflex_teacher(_schedule_file(tmp_path / "s.json", PROFILE), ASSIST, tmp_path / "assist.onnx")
     runner = TeacherRunner(onnx)
     assert runner.info.stage == "assist" and runner.info.assist_profile == PROFILE
+    assert "reflex file" in runner.info.training_command and "s.json" in runner.info.training_command
     env = WalkVecEnv(runner.info.env, 2, nthread=1, autoreset=False)
     policy = teacher_policy(runner, env)
     obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 0})

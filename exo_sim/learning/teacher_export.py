@@ -156,7 +156,8 @@ def export_reflex_teacher(reflex_path: str | Path, config_path: str | Path, out:
     zero = torch.nn.Linear(obs_dim, act_dim)
     torch.nn.init.zeros_(zero.weight)
     torch.nn.init.zeros_(zero.bias)
-    provenance = command or f"export-reflex {reflex_path} (tuning: {data.get('command') or data.get('config', '?')})"
+    tuned = ", ".join(f"{k} {data[k]}" for k in ("command", "config", "commit", "generation", "cost") if k in data)
+    provenance = f"{command or f'export-reflex {reflex_path}'} [reflex file {reflex_path}: {tuned or 'no provenance recorded'}]"
     export_teacher(zero, out, env_cfg, obs_dim, act_dim, stage=env_cfg.exo_mode, training_command=provenance,
                    reflex_params=params, reflex_schedule=schedule, assist_profile=profile)
     return Path(out)
