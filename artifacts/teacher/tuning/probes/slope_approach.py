@@ -1,6 +1,6 @@
 """Does a walker keep walking once it has walked onto a slope? (stop 15 probe)
 
-    python artifacts/teacher/tuning/probes/slope_approach.py FILE SPEED SLOPE1,SLOPE2,... LEVEL_S RAMP_S
+    python artifacts/teacher/tuning/probes/slope_approach.py FILE SPEED SLOPE1,SLOPE2,... LEVEL_S RAMP_S [CONFIG]
 
 The env's slope approach (a tuning aid, never used in evaluation): LEVEL_S of level ground, then
 the ground tilts to the slope over RAMP_S. Start seed 0, 20 s; reports the time survived.
@@ -21,11 +21,11 @@ from exo_sim.learning.reflex_schedule import ReflexSchedule
 CONFIG = "config/train/reflex_160_upright_slope_node.yaml"
 
 
-def main(path: str, speed: float, slopes: list[float], level_s: float, ramp_s: float) -> None:
+def main(path: str, speed: float, slopes: list[float], level_s: float, ramp_s: float, config: str = CONFIG) -> None:
     data = json.loads(open(path).read())
     theta = ReflexSchedule.from_nodes(data["schedule"]["nodes"]) if "schedule" in data else from_dict(data["params"])
     for slope in slopes:
-        env = WalkVecEnv(env_from_file(CONFIG), 1, nthread=1, autoreset=False)
+        env = WalkVecEnv(env_from_file(config), 1, nthread=1, autoreset=False)
         env.set_base_controller(ReflexBase(theta, env))
         env.set_slope_approach(level_s, ramp_s)
         env.reset(seed=0, options={"speed_mps": speed, "slope_deg": slope, "start_seed": 0})
@@ -40,4 +40,5 @@ def main(path: str, speed: float, slopes: list[float], level_s: float, ramp_s: f
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]), [float(g) for g in sys.argv[3].split(",")], float(sys.argv[4]), float(sys.argv[5]))
+    main(sys.argv[1], float(sys.argv[2]), [float(g) for g in sys.argv[3].split(",")], float(sys.argv[4]), float(sys.argv[5]),
+         *sys.argv[6:7])
