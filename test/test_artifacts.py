@@ -24,10 +24,29 @@ def test_packaged_student_layout_and_provenance() -> None:
     assert report["onnx_parity_max_abs_nm"] <= 1e-5
     # The bridge publishes at the student's rate, so the student's history is filled sample by sample.
     assert meta.rate_hz == SimBridgeConfig().sensor_rate_hz
+    # Distilled from the bridge's default teacher: the packaged pair is what `hip-exo launch sim` runs.
+    assert f"--teacher artifacts/teacher/{DEFAULT_TEACHER.name}" in report["command"]
 
 
-def test_committed_teachers_match_the_bridge() -> None:
-    assisted = TeacherRunner(DEFAULT_TEACHER)
+def test_default_teacher_is_the_stage2_reflex_person_with_its_profile() -> None:
+    """The sim bridge's default person: the stage-2 co-tuned reflexes and phase profile, exported
+    with a zero network; the same body and layout as its paired no-exo control."""
+    teacher = TeacherRunner(DEFAULT_TEACHER)
+    assert teacher.info.stage == "assist" and teacher.info.env.exo_mode == "assist"
+    stage2 = json.loads((TEACHERS / "reflex_stage2_assist.json").read_text())
+    control = json.loads((TEACHERS / "reflex_stage2_noexo_control.json").read_text())
+    from exo_sim.learning.reflex import from_dict
+
+    # The file predates sol_dsup; the export names every parameter (sol_dsup at its neutral 0).
+    assert (from_dict(teacher.info.reflex_params) == from_dict(stage2["params"])).all()
+    assert teacher.info.assist_profile == stage2["assist"]
+    assert "assist" not in control and control["params"].keys() == stage2["params"].keys()
+    bridge_env_config(teacher.info.env, SimBridgeConfig().sensor_rate_hz)  # rates divide
+    assert base_every(teacher.info.env, SimBridgeConfig().sensor_rate_hz) >= 1
+
+
+def test_committed_ppo_teachers_match_the_bridge() -> None:
+    assisted = TeacherRunner(TEACHERS / "teacher_assist.onnx")
     no_exo = TeacherRunner(TEACHERS / "teacher_no_exo.onnx")
     assert (assisted.info.stage, no_exo.info.stage) == ("assist", "no_exo")
     assert assisted.info.env.exo_mode == "assist" and no_exo.info.env.exo_mode == "no_exo"

@@ -14,7 +14,7 @@ from exo_control.closed_loop import run_condition
 from exo_interfaces.params import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
-TEACHER = str(REPO / "artifacts/teacher/teacher_assist.onnx")
+TEACHER = str(REPO / "artifacts/teacher/teacher_assist.onnx")  # the PPO teacher and the packaged student: any pair runs
 STUDENT = str(REPO / "exo_control/policy/students/student.onnx")
 SIM = REPO / "config/sim.yaml"
 

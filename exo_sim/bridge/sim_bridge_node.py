@@ -33,7 +33,7 @@ from exo_sim.models.config import BodyConfig, BodyName
 log = logging.getLogger(__name__)
 
 #: The teacher shipped with the package, if any (see artifacts/teacher/).
-DEFAULT_TEACHER = Path(__file__).resolve().parents[2] / "artifacts" / "teacher" / "teacher_assist.onnx"
+DEFAULT_TEACHER = Path(__file__).resolve().parents[2] / "artifacts" / "teacher" / "teacher_reflex_stage2_assist.onnx"
 
 
 @dataclass(frozen=True, kw_only=True)
