@@ -206,6 +206,18 @@ def _fibre_length_map(model: mujoco.MjModel, actuator: str) -> tuple[np.ndarray,
     return length, r0 + (length - lr0) * (r1 - r0) / (lr1 - lr0)  # MuJoCo's muscle length normalisation
 
 
+def ankle_force_length(model: mujoco.MjModel, actuator: str, ankle_rad: float) -> float:
+    """Active force-length factor (0-1, MuJoCo's muscle curve) of a muscle at an ankle angle of its
+    side, every other joint at qpos0: how much of its peak force it can give there."""
+    data = mujoco.MjData(model)
+    data.qpos[model.joint(f"ankle_angle_{actuator.rsplit('_', 1)[1]}").qposadr[0]] = ankle_rad
+    mujoco.mj_forward(model, data)
+    i = model.actuator(actuator).id
+    gain = mujoco.mju_muscleGain(data.actuator_length[i], 0.0, model.actuator_lengthrange[i], model.actuator_acc0[i],
+                                 model.actuator_gainprm[i, :9])
+    return float(-gain / model.actuator_gainprm[i, 2])
+
+
 def _calf_from_myolegs(spec: mujoco.MjSpec, blend: float) -> None:
     """Remap soleus and gastrocnemius so their normalised fibre length at 0 and -20 deg of ankle angle,
     and their force-length shape (lmin, lmax, passive fpmax), are those of myolegs' soleus and medial

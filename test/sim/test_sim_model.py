@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from exo_sim.models import BodyConfig, ExoConfig, SimModel, build_model, standing_height_m
+from exo_sim.models.body import ankle_force_length
 from exo_sim.models.exo import MOTORS
 
 
@@ -104,14 +105,7 @@ def test_sagittal_variant_has_planar_root_and_no_out_of_plane_joints() -> None:
 
 
 def _calf_force_length(model: mujoco.MjModel, muscle: str, ankle_deg: float) -> float:
-    """Active force-length factor of ``muscle`` at an ankle angle, the other joints at qpos0."""
-    data = mujoco.MjData(model)
-    data.qpos[model.joint(f"ankle_angle_{muscle[-1]}").qposadr[0]] = np.deg2rad(ankle_deg)
-    mujoco.mj_forward(model, data)
-    i = model.actuator(muscle).id
-    gain = mujoco.mju_muscleGain(data.actuator_length[i], 0.0, model.actuator_lengthrange[i], model.actuator_acc0[i],
-                                 model.actuator_gainprm[i, :9])
-    return float(-gain / model.actuator_gainprm[i, 2])
+    return ankle_force_length(model, muscle, np.deg2rad(ankle_deg))
 
 
 def test_calf_from_myolegs_restores_push_off_force_and_blends() -> None:

@@ -8,23 +8,13 @@ myolegs26 as built by default, with ``calf_from_myolegs: 1``, and for myolegs (8
 
 from __future__ import annotations
 
-import mujoco
 import numpy as np
 
+from exo_sim.models.body import ankle_force_length
 from exo_sim.models.build import build_model
 from exo_sim.models.config import BodyConfig
 
 ANGLES_DEG = (-20.0, -10.0, 0.0, 10.0, 20.0)
-
-
-def force_length(model: mujoco.MjModel, muscle: str, ankle_deg: float) -> float:
-    data = mujoco.MjData(model)
-    data.qpos[model.joint(f"ankle_angle_{muscle[-1]}").qposadr[0]] = np.deg2rad(ankle_deg)
-    mujoco.mj_forward(model, data)
-    i = model.actuator(muscle).id
-    gain = mujoco.mju_muscleGain(data.actuator_length[i], 0.0, model.actuator_lengthrange[i], model.actuator_acc0[i],
-                                 model.actuator_gainprm[i, :9])
-    return float(-gain / model.actuator_gainprm[i, 2])
 
 
 def main() -> None:
@@ -37,7 +27,7 @@ def main() -> None:
         model = build_model(body).model
         for muscle in muscles:
             peak = model.actuator_gainprm[model.actuator(muscle).id, 2]
-            factors = ", ".join(f"{force_length(model, muscle, a):.2f}" for a in ANGLES_DEG)
+            factors = ", ".join(f"{ankle_force_length(model, muscle, np.deg2rad(a)):.2f}" for a in ANGLES_DEG)
             print(f"{label} {muscle} (peak {peak:.0f} N): {factors}")
 
 
