@@ -53,16 +53,21 @@ def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
     assert row["peak_flexion_pct_stride"] == 25 and row["peak_extension_pct_stride"] == 75
     assert row["falls_assisted"] == 1
     assert row["speed_no_exo"] == pytest.approx(1.2) and row["speed_assisted"] == pytest.approx(1.3)
+    # Per metre: 0.19 / 1.3 against 0.2 / 1.2, and 54 / 1.3 against 60 / 1.2 (W/kg x 70 kg).
+    assert row["activation_per_m_change_pct"] == pytest.approx(100 * (0.19 / 1.3 / (0.2 / 1.2) - 1))
+    assert row["power_total_per_m_change_pct"] == pytest.approx(100 * (0.9 / 1.3 * 1.2 - 1))
     write_outputs([row], tmp_path, header="# test")
     assert (tmp_path / "comparison.csv").read_text().startswith("speed_mps,slope_deg")
     report = (tmp_path / "report.md").read_text()
     assert "| 1.2 | +0 | -5.0 ± 0.0 |" in report  # identical strides: no spread
+    assert "| -12.3 / -16.9 |" in report
     assert "| 1.20 / 1.30 |" in report
     # A condition with fewer strides than asked for reports no change.
     few = _condition_row(1.2, 0.0, {"no_exo": {k: [v] for k, v in base.items()},
                                     "assisted": {k: [v] for k, v in assisted.items()}}, {"no_exo": 0, "assisted": 0},
                          min_strides=row["strides_no_exo"] + 1)
     assert np.isnan(few["activation_change_pct"]) and np.isnan(few["power_total_change_pct"])
+    assert np.isnan(few["activation_per_m_change_pct"]) and np.isnan(few["power_total_per_m_change_pct"])
     assert (tmp_path / "profiles.png").stat().st_size > 1000 and (tmp_path / "trend.png").is_file()
 
 

@@ -5,7 +5,7 @@ For each condition and seed, the stage-1 (no-exo) and stage-2 (assisted) teacher
 ``skip_strides`` are dropped as transient, and per stride we compute mean muscle activation and
 mean positive biological joint power (hip, knee, ankle, total, W/kg), and the walking speed
 (forward COM travel / stride time, m/s: a teacher that walks faster spends more, so the speeds
-are reported next to the changes). The change is
+are reported next to the changes, and the changes also per metre walked). The change is
 (assisted - no_exo) / no_exo in percent, on the means over strides and seeds; spread is the sd
 across strides. The assistance profile is the assisted exo torque per body mass (Nm/kg) over the
 stride, mean +/- sd, with its peak extension and flexion magnitudes and their timing (% stride).
@@ -147,6 +147,12 @@ def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.
         row[f"{key}_change_ci95_pct"] = (100.0 * 1.96 * np.sqrt(a.var() / a.size + b.var() / b.size) / abs(base)
                                          if enough else float("nan"))
         row[f"strides_{key}"] = int(min(a.size, b.size))
+    # Per metre walked (mean over strides / mean speed): a slower walk spends less per second, so the
+    # changes are also given at equal distance (positive work in J/kg per m, activation-seconds per m).
+    for key in ("power_total", "activation"):
+        a, b = row[f"{key}_no_exo"] / row["speed_no_exo"], row[f"{key}_assisted"] / row["speed_assisted"]
+        enough = np.isfinite(row[f"{key}_change_pct"])
+        row[f"{key}_per_m_change_pct"] = 100.0 * (b - a) / a if enough else float("nan")
     row["strides_no_exo"] = int(sum(v.size for v in per["no_exo"].get("activation", [])))
     row["strides_assisted"] = int(sum(v.size for v in per["assisted"].get("activation", [])))
     profiles = per["assisted"].get("torque_profile", [])
@@ -171,15 +177,17 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
         writer.writerows(rows)
     _figures(rows, out_dir)
     lines = [header, "", "| speed (m/s) | slope (deg) | activation change (%) | hip | knee | ankle | total positive power change (%) "
+             "| per metre: activation / positive work change (%) "
              "| peak ext / flex (Nm/kg) | timing (% stride) | speed no-exo / assisted (m/s) | falls no-exo / assisted "
              "| strides no-exo / assisted |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
             f"| {r['speed_mps']:.1f} | {r['slope_deg']:+.0f} | {r['activation_change_pct']:+.1f} "
             f"± {r['activation_change_ci95_pct']:.1f} | "
             f"{r['power_hip_change_pct']:+.1f} | {r['power_knee_change_pct']:+.1f} | {r['power_ankle_change_pct']:+.1f} | "
             f"{r['power_total_change_pct']:+.1f} ± {r['power_total_change_ci95_pct']:.1f} | "
+            f"{r['activation_per_m_change_pct']:+.1f} / {r['power_total_per_m_change_pct']:+.1f} | "
             f"{r.get('peak_extension_nm_per_kg', float('nan')):.3f} / "
             f"{r.get('peak_flexion_nm_per_kg', float('nan')):.3f} | {r.get('peak_extension_pct_stride', float('nan')):.0f} / "
             f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['speed_no_exo']:.2f} / {r['speed_assisted']:.2f} | "
