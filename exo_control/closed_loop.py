@@ -31,9 +31,12 @@ def run_condition(config_path: str | Path, teacher: str, student: str, speed_mps
     names = {entry.name for entry, _, _ in nodes}
     if not {"sim_bridge", "policy", "safety"} <= names:
         raise ConfigError(f"{config_path}: the closed loop needs the sim_bridge, policy and safety nodes; the launch has {sorted(names)}")
-    override: dict[str, dict[str, Any]] = {"sim_bridge": {"teacher_path": teacher, "speed_mps": speed_mps, "slope_deg": slope_deg, "seed": seed,
-                               "summary_path": ""},
-                "policy": {"policy_path": student}}
+    if not (math.isfinite(duration_s) and duration_s > 0.0):
+        raise ConfigError(f"closed loop: duration_s {duration_s!r} must be a positive number of sim seconds")
+    override: dict[str, dict[str, Any]] = {
+        "sim_bridge": {"teacher_path": teacher, "speed_mps": speed_mps, "slope_deg": slope_deg, "seed": seed, "summary_path": ""},
+        "policy": {"policy_path": student},
+    }
     runtime = InProcessRuntime("sim")
     with runtime:
         for entry, cls, config in nodes:

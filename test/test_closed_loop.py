@@ -45,3 +45,13 @@ def test_each_condition_runs_its_own_speed_and_seed() -> None:
 def test_a_condition_out_of_the_bridge_range_is_refused_by_name() -> None:
     with pytest.raises(ConfigError, match="speed_mps"):
         run_condition(SIM, TEACHER, STUDENT, 2.5, 0.0, 1.0)
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ConfigError, match="duration_s"):
+            run_condition(SIM, TEACHER, STUDENT, 1.0, 0.0, bad)
+
+
+def test_a_missing_policy_file_stops_the_command_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["closed-loop", "--teacher", TEACHER, "--student", str(tmp_path / "none.onnx"), "--speeds", "1.0",
+                 "--duration", "0.5", "--out", str(tmp_path / "out")]) != 0
+    assert "none.onnx" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "closed_loop.csv").exists()
