@@ -27,7 +27,12 @@ COLUMNS = ("speed_mps", "slope_deg", "falls", "mean_speed_mps", "pearson_r", "rm
 def run_condition(config_path: str | Path, teacher: str, student: str, speed_mps: float, slope_deg: float,
                   duration_s: float, seed: int = 0) -> dict[str, Any]:
     """One sim launch at (speed, slope); returns the bridge's summary as a table row."""
-    nodes = load_plan_configs("sim", config_path)
+    return _run(load_plan_configs("sim", config_path), config_path, teacher, student, speed_mps, slope_deg,
+                duration_s, seed)
+
+
+def _run(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teacher: str, student: str, speed_mps: float,
+         slope_deg: float, duration_s: float, seed: int) -> dict[str, Any]:
     names = {entry.name for entry, _, _ in nodes}
     if not {"sim_bridge", "policy", "safety"} <= names:
         raise ConfigError(f"{config_path}: the closed loop needs the sim_bridge, policy and safety nodes; the launch has {sorted(names)}")
@@ -55,7 +60,8 @@ def run_condition(config_path: str | Path, teacher: str, student: str, speed_mps
 
 def run_grid(config_path: str | Path, teacher: str, student: str, speeds_mps: Sequence[float],
              slopes_deg: Sequence[float], duration_s: float, seed: int = 0) -> list[dict[str, Any]]:
-    return [run_condition(config_path, teacher, student, v, g, duration_s, seed) for v in speeds_mps for g in slopes_deg]
+    nodes = load_plan_configs("sim", config_path)  # read and validated once for the grid
+    return [_run(nodes, config_path, teacher, student, v, g, duration_s, seed) for v in speeds_mps for g in slopes_deg]
 
 
 def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: str = "") -> Path:

@@ -181,20 +181,18 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
         return (lambda env: checkpoint_policy(tcfg, state, env)), tcfg.env, label
     if reflex:
         from exo_sim.learning import assist_profile
-        from exo_sim.learning.reflex import ReflexBase, from_dict
-        from exo_sim.learning.reflex_schedule import ReflexSchedule
+        from exo_sim.learning.reflex import ReflexBase
+        from exo_sim.learning.reflex_schedule import ReflexSchedule, reflex_theta
 
         if not config:
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
         env_cfg = env_from_file(config)
         best = json.loads(Path(reflex).read_text())
-        theta: np.ndarray | ReflexSchedule
-        if "schedule" in best:  # parameters per (speed, slope) node, interpolated
-            theta = ReflexSchedule.from_nodes(best["schedule"]["nodes"])
+        theta = reflex_theta(best, reflex)
+        if isinstance(theta, ReflexSchedule):  # parameters per (speed, slope) node, interpolated
             grid = f"{theta.speeds_mps.tolist()} m/s x {np.rad2deg(theta.slopes_rad).round(3).tolist()} deg"
             label = f"Reflex schedule `{reflex}` (nodes at {grid}, interpolated)"
         else:
-            theta = from_dict(best["params"])
             label = f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
         profile = assist_profile.from_dict(best["assist"]) if "assist" in best else None
         if profile is not None and env_cfg.exo_mode != "assist":

@@ -87,6 +87,16 @@ class ReflexSchedule:
                              "slopes_deg": [round(float(g), 9) for g in np.rad2deg(self.slopes_rad)], "nodes": nodes}}
 
 
+def reflex_theta(data: dict[str, Any], source: str = "reflex file") -> np.ndarray | ReflexSchedule:
+    """The reflex parameters of a reflex file's content (``reflex-tune``'s best.json or a
+    ``reflex-schedule`` file): a schedule, or one validated parameter vector."""
+    if "schedule" in data:
+        return ReflexSchedule.from_nodes(data["schedule"]["nodes"])
+    if "params" in data:
+        return from_dict(data["params"])
+    raise ValueError(f"{source}: neither reflex parameters ('params') nor a reflex schedule ('schedule')")
+
+
 _SNAP = 1e-6  # interpolation weights closer than this to a node snap to it
 
 

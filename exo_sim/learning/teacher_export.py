@@ -106,19 +106,15 @@ def teacher_policy(runner: TeacherRunner, env: Any, *, base_every: int = 1) -> C
     teacher's assistance profile adds its exo command (timed by ``env.phase``) to the action, so the
     policy must be called with every env's observation."""
     from exo_sim.learning import assist_profile
-    from exo_sim.learning.reflex import ReflexBase, from_dict
-    from exo_sim.learning.reflex_schedule import ReflexSchedule
+    from exo_sim.learning.reflex import ReflexBase
+    from exo_sim.learning.reflex_schedule import reflex_theta
 
     info = runner.info
-    theta: np.ndarray | ReflexSchedule | None = None
-    if info.reflex_schedule is not None:
-        theta = ReflexSchedule.from_nodes(info.reflex_schedule["nodes"])
-    elif info.reflex_params is not None:
-        theta = from_dict(info.reflex_params)
-    if theta is None:
+    if info.reflex_schedule is None and info.reflex_params is None:
         env.set_base_controller(None)
     else:
-        base = ReflexBase(theta, env)
+        data = {"schedule": info.reflex_schedule} if info.reflex_schedule is not None else {"params": info.reflex_params}
+        base = ReflexBase(reflex_theta(data, "teacher metadata"), env)
         env.set_base_controller(base if base_every == 1 else ReflexBase.hold(base, base_every))
     if info.assist_profile is None:
         return runner
@@ -134,18 +130,15 @@ def export_reflex_teacher(reflex_path: str | Path, config_path: str | Path, out:
     from exo_sim.env.walk import WalkVecEnv
     from exo_sim.learning import assist_profile
     from exo_sim.learning.evaluate import env_from_file
-    from exo_sim.learning.reflex import from_dict, to_dict
-    from exo_sim.learning.reflex_schedule import ReflexSchedule
+    from exo_sim.learning.reflex import to_dict
+    from exo_sim.learning.reflex_schedule import ReflexSchedule, reflex_theta
 
     data = json.loads(Path(reflex_path).read_text())
     env_cfg = env_from_file(str(config_path))
-    schedule = params = profile = None
-    if "schedule" in data:
-        schedule = ReflexSchedule.from_nodes(data["schedule"]["nodes"]).to_json()["schedule"]  # validated
-    elif "params" in data:
-        params = to_dict(from_dict(data["params"]))  # validated, every parameter named
-    else:
-        raise ValueError(f"{reflex_path}: neither reflex parameters ('params') nor a reflex schedule ('schedule')")
+    theta = reflex_theta(data, str(reflex_path))  # validated; a vector gets every parameter named
+    schedule = theta.to_json()["schedule"] if isinstance(theta, ReflexSchedule) else None
+    params = None if isinstance(theta, ReflexSchedule) else to_dict(theta)
+    profile = None
     if "assist" in data:
         if env_cfg.exo_mode != "assist":
             raise ValueError(f"{reflex_path} has an assistance profile, but {config_path} has env.exo_mode {env_cfg.exo_mode!r}")

@@ -64,10 +64,16 @@ def compile_spec(spec: mujoco.MjSpec) -> mujoco.MjModel:
 
 
 @functools.lru_cache(maxsize=1)
+def _myolegs_reference() -> mujoco.MjModel:
+    """myo-sim's 80-muscle myolegs as packaged: the source of the primitive feet and of the calf
+    operating range (compiled once per process)."""
+    return compile_spec(_load_myo_spec("myolegs"))
+
+
+@functools.lru_cache(maxsize=1)
 def _foot_capsules() -> dict[str, tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...], str]]:
     """name -> (size, pos, quat, parent body) of myolegs' foot capsules, read from the package."""
-    spec = _load_myo_spec("myolegs")
-    model = compile_spec(spec)
+    model = _myolegs_reference()
     out = {}
     for side in SIDES:
         for base in FOOT_CAPSULES:
@@ -223,7 +229,7 @@ def _calf_from_myolegs(spec: mujoco.MjSpec, blend: float) -> None:
     and their force-length shape (lmin, lmax, passive fpmax), are those of myolegs' soleus and medial
     gastrocnemius (``blend`` 1; a fraction blends each parameter linearly from myolegs26's own); peak
     forces stay myolegs26's. Only the muscle model's operating range changes."""
-    ours, ref = compile_spec(spec), compile_spec(_load_myo_spec("myolegs"))
+    ours, ref = compile_spec(spec), _myolegs_reference()
     for name, ref_name in CALF_MATCH.items():
         for side in SIDES:
             length, _ = _fibre_length_map(ours, f"{name}_{side}")

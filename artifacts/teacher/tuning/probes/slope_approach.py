@@ -15,15 +15,15 @@ import numpy as np
 
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.evaluate import env_from_file
-from exo_sim.learning.reflex import ReflexBase, from_dict
-from exo_sim.learning.reflex_schedule import ReflexSchedule
+from exo_sim.learning.reflex import ReflexBase
+from exo_sim.learning.reflex_schedule import reflex_theta
 
 CONFIG = "config/train/reflex_160_upright_slope_node.yaml"
 
 
 def main(path: str, speed: float, slopes: list[float], level_s: float, ramp_s: float, config: str = CONFIG) -> None:
     data = json.loads(open(path).read())
-    theta = ReflexSchedule.from_nodes(data["schedule"]["nodes"]) if "schedule" in data else from_dict(data["params"])
+    theta = reflex_theta(data, path)
     for slope in slopes:
         env = WalkVecEnv(env_from_file(config), 1, nthread=1, autoreset=False)
         env.set_base_controller(ReflexBase(theta, env))
