@@ -126,6 +126,11 @@ class EnvConfig:
     init_speed_fraction: float = param(1.0, "Initial forward speed of the whole body as a fraction of the target.", ge=0.0, le=1.5)
     start: StartPoseConfig = param(StartPoseConfig(), "Pose each episode starts from (after the joint noise).")
     heel_strike_threshold: float = param(0.05, "Vertical GRF / body weight that marks foot contact (gait phase).", gt=0.0, le=1.0)
+    assist_clock: Literal["heel_strike", "thigh"] = param(
+        "heel_strike", "Clock of a phase-based assistance profile (exo_sim.learning.assist_profile): 'heel_strike', the "
+        "stride-extrapolating clock of env.phase (holds at its end in a long stride), or 'thigh', each leg's phase "
+        "from its thigh angle and gyro (exo_sim.env.thigh_phase)."
+    )
     conditions: ConditionConfig = param(ConditionConfig(), "Speed and slope per episode.")
     action: ActionConfig = param(ActionConfig(), "Action layout.")
     sensors: DeviceSensorConfig = param(DeviceSensorConfig(), "Exo sensor errors.")

@@ -19,18 +19,23 @@ import numpy as np
 from gymnasium.vector import AutoresetMode, VectorEnv
 
 from exo_sim.env.config import EnvConfig
+from exo_sim.env.device_sensors import NAMES as DEVICE_NAMES
 from exo_sim.env.device_sensors import DeviceSensors, device_columns
 from exo_sim.env.observations import SensorColumns, action_layout, observation_layout, pelvis_pitch_rad
 from exo_sim.env.physics import Backend, BatchPhysics
 from exo_sim.env.rewards import StepContext, compute_reward
 from exo_sim.env.start_pose import StartPose
 from exo_sim.env.synergy import synergy_matrix
+from exo_sim.env.thigh_phase import ThighPhase
 from exo_sim.models.build import SimModel, build_model
+from exo_sim.models.exo import HIP_JOINTS
 
 logger = logging.getLogger(__name__)
 
 #: A stride longer or shorter than this (s) is not used to update the gait-phase clock.
 _STRIDE_S = (0.4, 2.5)
+#: Device read-out columns of the left/right hip angle.
+_HIP_POS = np.array([DEVICE_NAMES.index(f"{joint}_pos") for joint in HIP_JOINTS])
 
 
 class WalkVecEnv(VectorEnv):
@@ -90,6 +95,7 @@ class WalkVecEnv(VectorEnv):
         self._last_hs = np.full(n, np.nan)
         self._stride_s = np.full(n, 1.1)
         self._contact_r = np.zeros(n, dtype=bool)
+        self.thigh = ThighPhase(n)
         self._ctrl = np.zeros((n, self.sim.model.nu))
         self._rngs = [np.random.default_rng(i) for i in range(n)]
         self._noise_rng = np.random.default_rng(n)
@@ -135,6 +141,8 @@ class WalkVecEnv(VectorEnv):
         self._last_hs[i] = np.nan
         self._stride_s[i] = 1.1
         self._contact_r[i] = False
+        self.thigh.reset(i)
+        self._update_thigh_phase(0.0)  # the phase of the start pose; dt 0 leaves the running means
         self.device.reset(i, self.physics.sensordata[i, self._dev_cols], rng)
 
     # ------------------------------------------------------------------ step
@@ -215,6 +223,7 @@ class WalkVecEnv(VectorEnv):
             self.physics.step(self._ctrl, self.cfg.substeps // ticks)
             self.time_s += self.cfg.policy_dt_s / ticks
             self._update_phase(-self.physics.sensordata[:, self.cols.grf][:, 5] / self.body_weight_n)
+            self._update_thigh_phase(self.cfg.policy_dt_s / ticks)
         self.steps += 1
 
         sens = self.physics.sensordata
@@ -266,6 +275,13 @@ class WalkVecEnv(VectorEnv):
         self._last_hs = np.where(strike, self.time_s, self._last_hs)
         since = np.nan_to_num(self.time_s - self._last_hs, nan=0.0)
         self.phase = np.clip(since / self._stride_s, 0.0, 0.999)
+
+    def _update_thigh_phase(self, dt_s: float) -> None:
+        """Each leg's phase from its thigh (:mod:`exo_sim.env.thigh_phase`); the thigh's angle from
+        vertical is hip flexion minus the pelvis's forward pitch."""
+        sens = self.physics.sensordata
+        angle = sens[:, self._dev_cols[_HIP_POS]] - pelvis_pitch_rad(sens[:, self.cols.pelvis_quat])[:, None]
+        self.thigh.update(angle, dt_s)
 
     def _read_device(self) -> np.ndarray:
         return self.device.read(self.physics.sensordata[:, self._dev_cols], self._noise_rng)

@@ -3,7 +3,9 @@
 Each hip gets an extension pulse after its own heel strike and a flexion pulse around toe-off, each
 a Gaussian in gait phase (Nm; + = flexion, as the exo motors):
     tau(phi) = -ext_nm g(phi; ext_phase, width) + flex_nm g(phi; flex_phase, width)
-with phi the leg's phase (the env's phase is the right leg's; the left leg is half a stride later).
+with phi the leg's phase, from the clock ``env.cfg.assist_clock`` names: the heel-strike clock
+(``env.phase`` is the right leg's; the left leg is half a stride later) or each thigh's own phase
+portrait (``env.thigh.phase``; phase 0 at peak thigh flexion, close to heel strike).
 This is how many hip exos are commanded on the bench, and it is the shape the learned teacher's
 torque has (extension just after heel strike, flexion at 70-78 % of the stride). A fixed reflex
 person does not use assistance: its feedback laws barely change activation when torque is added
@@ -45,8 +47,11 @@ def hip_torque_nm(leg_phase: np.ndarray, theta: np.ndarray) -> np.ndarray:
 
 def exo_action(env: WalkVecEnv, theta: np.ndarray) -> np.ndarray:
     """The env action (N, A), in the current observation's frame, that commands the profile."""
-    right = hip_torque_nm(env.phase, theta)
-    left = hip_torque_nm((env.phase + 0.5) % 1.0, theta)
+    if env.cfg.assist_clock == "thigh":
+        left, right = hip_torque_nm(env.thigh.phase[:, 0], theta), hip_torque_nm(env.thigh.phase[:, 1], theta)
+    else:
+        right = hip_torque_nm(env.phase, theta)
+        left = hip_torque_nm((env.phase + 0.5) % 1.0, theta)
     a = np.zeros((env.num_envs, env.act_layout.size))
     a[:, env.exo_action_slice] = np.stack([left, right], axis=1) / env.cfg.exo.torque_limit_nm
     return env.to_physical(a)  # left/right -> the current frame (the map is its own inverse)

@@ -1,0 +1,84 @@
+"""The thigh phase-portrait clock (exo_sim.env.thigh_phase) and the assistance profile timed by it."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exo_sim.env.thigh_phase import ThighPhase
+from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning import assist_profile
+from exo_sim.learning.evaluate import env_from_file
+
+REPO = Path(__file__).resolve().parents[2]
+DT = 1.0 / 160.0
+
+
+def _run(clock: ThighPhase, angle: np.ndarray) -> np.ndarray:
+    return np.asarray([clock.update(a, DT).copy() for a in angle])
+
+
+def test_a_periodic_thigh_gives_a_phase_nearly_linear_in_time_from_peak_flexion() -> None:
+    t = np.arange(0.0, 12.0, DT)
+    stride_s = 1.3
+    w = 2 * np.pi / stride_s
+    angle = 0.15 + 0.35 * np.cos(w * t)  # peak flexion at t = 0, 1.3, ...
+    phase = _run(ThighPhase(1), np.stack([angle, angle], axis=1)[:, None, :])[:, 0, 0]
+    late = t > 8.0  # the running centre and scales have settled
+    expected = (t / stride_s) % 1.0
+    error = (phase - expected + 0.5) % 1.0 - 0.5
+    # Linear in time up to a small lag (the running centres lag) and ripple (they ripple at the
+    # stride frequency: a 1.5 s mean of a 1.3 s period).
+    assert np.abs(error[late]).max() < 0.06 and np.ptp(error[late]) < 0.04
+
+
+def test_a_stance_slow_swing_fast_thigh_never_runs_backwards() -> None:
+    """A walker's thigh extends slowly through stance and flexes fast in swing; a phase from the
+    angle's integral still only moves forwards (one from its rate did not)."""
+    t = np.arange(0.0, 15.0, DT)
+    s = (t / 1.6) % 1.0
+    angle = np.where(s < 0.65, 0.9 - 1.4 * s / 0.65, -0.5 + 1.4 * (1 - np.cos(np.pi * (s - 0.65) / 0.35)) / 2)
+    phase = _run(ThighPhase(1), np.stack([angle, angle], axis=1)[:, None, :])[:, 0, 1]
+    step = (np.diff(phase[t > 5.0]) + 0.5) % 1.0 - 0.5
+    assert step.min() > -1e-9 and step.max() < 0.05
+
+
+def test_each_leg_and_env_keeps_its_own_clock_and_bad_samples_are_skipped() -> None:
+    clock = ThighPhase(2)
+    t = np.arange(0.0, 10.0, DT)
+    w = 2 * np.pi / 1.1
+    left, right = 0.3 * np.cos(w * t), 0.3 * np.cos(w * t + np.pi)  # half a stride apart
+    angles = np.stack([np.stack([left, right], 1), np.stack([right, left], 1)], axis=1)  # (T, 2 envs, 2 legs)
+    phase = _run(clock, angles)[-1]
+    assert (phase[0, 1] - phase[0, 0]) % 1.0 == pytest.approx(0.5, abs=0.03)
+    assert phase[1, 0] == pytest.approx(phase[0, 1], abs=1e-9) and phase[1, 1] == pytest.approx(phase[0, 0], abs=1e-9)
+    before = clock.phase.copy(), clock.integral.copy(), clock.angle_mean.copy()
+    clock.update(np.array([[np.nan, 0.1], [0.2, np.inf]]), DT)
+    assert clock.phase[0, 0] == before[0][0, 0] and clock.integral[0, 0] == before[1][0, 0]
+    assert clock.angle_mean[1, 1] == before[2][1, 1] and np.isfinite(clock.phase).all()
+    assert clock.phase[0, 1] != before[0][0, 1]  # the good legs moved on
+    clock.reset(0)
+    assert clock.phase[0].tolist() == [0.0, 0.0] and clock.integral[0].tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="time_constant_s"):
+        ThighPhase(1, time_constant_s=0.0)
+
+
+def test_the_env_times_the_profile_by_each_thigh_when_asked() -> None:
+    cfg = dataclasses.replace(env_from_file(str(REPO / "config/train/reflex_160_upright_assist.yaml")), assist_clock="thigh")
+    env = WalkVecEnv(cfg, 1, nthread=1, autoreset=False)
+    env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 0})
+    theta = assist_profile.INITIAL
+    phases = []
+    for _ in range(40):
+        action = assist_profile.exo_action(env, theta)
+        nm = env.to_physical(action)[0, env.exo_action_slice] * cfg.exo.torque_limit_nm  # left, right
+        np.testing.assert_allclose(nm, assist_profile.hip_torque_nm(env.thigh.phase[0], theta), atol=1e-12)
+        phases.append(env.thigh.phase[0].copy())
+        env.step(action)
+    env.close()
+    assert np.ptp(np.asarray(phases), axis=0).min() > 0.1  # the clock moved with the legs
+    with pytest.raises(ValueError, match="assist_clock"):
+        dataclasses.replace(cfg, assist_clock="cadence")
