@@ -29,6 +29,7 @@ def test_closed_loop_command_writes_a_row_per_condition(tmp_path: Path) -> None:
         assert float(r["sim_time_s"]) == pytest.approx(1.5, abs=0.01)
         assert 0.0 < float(r["mean_speed_mps"]) < 2.0 and np.isfinite(float(r["pearson_r"]))
         assert 0.0 < float(r["rmse_nm_per_kg"]) < 0.2
+        assert int(r["teacher_falls"]) >= 0 and 0.0 < float(r["teacher_mean_speed_mps"]) < 2.0
     report = (tmp_path / "closed_loop.md").read_text()
     assert "hip-exo closed-loop" in report and "| 0.9 | +0 |" in report
     assert len(json.loads((tmp_path / "closed_loop.json").read_text())) == 2
@@ -40,6 +41,19 @@ def test_each_condition_runs_its_own_speed_and_seed() -> None:
     c = run_condition(SIM, TEACHER, STUDENT, 1.4, 0.0, 1.0, seed=0)
     assert a == b  # sim clock, one seed: the same trial
     assert c["mean_speed_mps"] != a["mean_speed_mps"]
+
+
+def test_the_reference_walk_applies_the_teacher_torque_and_ignores_commands() -> None:
+    from exo_control.closed_loop import _run
+    from exo_control.launch_plan import load_plan_configs
+
+    nodes = load_plan_configs("sim", SIM)
+    ref = _run(nodes, SIM, TEACHER, STUDENT, 1.0, 0.0, 1.0, 0, "teacher")
+    loop = _run(nodes, SIM, TEACHER, STUDENT, 1.0, 0.0, 1.0, 0, "command")
+    assert ref["torque_source"] == "teacher" and loop["torque_source"] == "command"
+    assert ref["applied_vs_teacher_torque"]["rmse_nm_per_kg"] == 0.0  # applied = the teacher's own, every period
+    assert loop["applied_vs_teacher_torque"]["rmse_nm_per_kg"] > 0.0
+    assert ref["distance_m"] != loop["distance_m"]
 
 
 def test_a_condition_out_of_the_bridge_range_is_refused_by_name() -> None:

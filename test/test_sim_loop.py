@@ -16,7 +16,7 @@ from exo_control.runtime.inprocess import InProcessRuntime
 from exo_control.safety.governor import SafetyConfig
 from exo_interfaces import contract as c
 from exo_interfaces import messages as m
-from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER, SimBridgeConfig, SimBridgeNode, bridge_env_config
+from exo_sim.bridge.sim_bridge_node import SimBridgeConfig, SimBridgeNode, bridge_env_config
 from exo_sim.env.config import EnvConfig
 from exo_sim.learning.export import export_student
 from exo_sim.learning.student import StudentConfig, StudentTCN
@@ -30,6 +30,9 @@ def student_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         warnings.simplefilter("ignore")
         export_student(StudentTCN(StudentConfig(history=20, rate_hz=100.0, torque_limit_nm=5.0)), path)
     return path
+
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _loop(student_path: Path, summary: Path | None = None) -> tuple[InProcessRuntime, SimBridgeNode, list]:
@@ -82,23 +85,26 @@ def test_loop_is_reproducible(student_path: Path) -> None:
 def test_bridge_runs_the_teacher_exactly_as_training_did() -> None:
     """The bridge at 160 Hz holds the 40 Hz teacher's action in left/right terms across its sensor
     periods, as the training env holds it across its reflex ticks. Commanded with the teacher's own
-    exo torque, the body follows the training env's trajectory through the mid-stride mirror switches."""
+    exo torque, held as the teacher holds it, the body follows the training env's trajectory through
+    the mid-stride mirror switches."""
     from exo_sim.env.walk import WalkVecEnv
     from exo_sim.learning.teacher_export import TeacherRunner, teacher_policy
 
+    ppo = REPO / "artifacts/teacher/teacher_assist.onnx"
     rt = InProcessRuntime("sim")
-    bridge = rt.add_node(SimBridgeNode, SimBridgeConfig(speed_mps=1.2))  # the committed teacher
+    bridge = rt.add_node(SimBridgeNode, SimBridgeConfig(teacher_path=str(ppo), speed_mps=1.2))
     assert bridge.teacher is not None and bridge.decimation == 4 and bridge._act is not None
     teacher_act = bridge._act
 
     def act_and_command(obs: np.ndarray) -> np.ndarray:
-        """The teacher, and its exo torque (left/right, Nm) as the bridge's torque command."""
+        """The teacher, and its exo torque (left/right, Nm) at its own rate as the bridge's torque command."""
         a = teacher_act(obs)
-        bridge._torque_cmd = np.clip(bridge.env.to_physical(a)[0, bridge._a_exo], -1, 1) * bridge._exo_limit
+        if bridge.steps % bridge.decimation == 0:
+            bridge._torque_cmd = np.clip(bridge.env.to_physical(a)[0, bridge._a_exo], -1, 1) * bridge._exo_limit
         return a
 
     bridge._act = act_and_command
-    runner = TeacherRunner(DEFAULT_TEACHER)
+    runner = TeacherRunner(ppo)
     env = WalkVecEnv(runner.info.env, 1, nthread=1, autoreset=False)
     act = teacher_policy(runner, env)
     obs, _ = env.reset(seed=bridge.config.seed, options={"speed_mps": 1.2, "slope_deg": 0.0})
@@ -116,3 +122,35 @@ def test_bridge_runs_the_teacher_exactly_as_training_did() -> None:
                                env.physics.sensordata[:, env.cols.exo_torque], atol=1e-9)
     rt.shutdown()
     env.close()
+
+
+def test_the_reference_walk_is_the_tuned_person_with_its_profile() -> None:
+    """``torque_source: teacher`` on the packaged reflex-and-profile teacher is the person as
+    reflex-tune ran it: reflexes and profile both at 160 Hz, on the same trajectory."""
+    from exo_sim.env.walk import WalkVecEnv
+    from exo_sim.learning.evaluate import load_policy
+
+    rt = InProcessRuntime("sim")
+    bridge = rt.add_node(SimBridgeNode, SimBridgeConfig(speed_mps=1.2, torque_source="teacher"))
+    assert bridge.teacher is not None and bridge.teacher.info.assist_profile is not None
+    assert "reflex_stage2_assist.json" in bridge.teacher.info.training_command  # the file compared with below
+    bridge._torque_cmd = np.array([9.0, -9.0])  # ignored
+    factory, env_cfg, _ = load_policy(reflex=str(REPO / "artifacts/teacher/reflex_stage2_assist.json"),
+                                      config=str(REPO / "config/train/reflex_160_upright_assist.yaml"))
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    policy = factory(env)
+    obs, _ = env.reset(seed=bridge.config.seed, options={"speed_mps": 1.2, "slope_deg": 0.0})
+    peak_nm = 0.0
+    for _ in range(60):
+        obs, *_ = env.step(policy(obs))
+        for _ in range(bridge.decimation):
+            bridge._step()
+            peak_nm = max(peak_nm, float(np.abs(bridge._teacher_nm).max()))
+    assert peak_nm > 1.0
+    np.testing.assert_allclose(bridge.env.physics.qpos, env.physics.qpos, atol=1e-9)
+    summary = bridge.summary()
+    assert summary["torque_source"] == "teacher" and summary["applied_vs_teacher_torque"]["rmse_nm_per_kg"] == 0.0
+    rt.shutdown()
+    env.close()
+    with pytest.raises(ValueError, match="torque_source 'teacher' needs a teacher"):
+        SimBridgeConfig(teacher_path="passive", torque_source="teacher")

@@ -4,8 +4,11 @@ Each sensor period (``sensor_rate_hz``, default 160 Hz = 4 physics steps of the 
 1/640 s timestep) the bridge applies the latest /exo/torque_command to the exo motors, steps
 the MuJoCo body, and publishes the thigh and pelvis IMUs and the hip joint states exactly as the
 hardware drivers do (same topics, frames, units, noise model). The person's muscles are driven
-by the teacher (an exported ONNX actor, run at its own 40 Hz rate on privileged observations);
-with ``teacher_path: passive`` the muscles get no drive (for plumbing tests: the body falls).
+by the teacher (an exported ONNX actor, its muscle drive held at its own 40 Hz rate, on
+privileged observations); with ``teacher_path: passive`` the muscles get no drive (for plumbing
+tests: the body falls). The teacher's own exo torque, evaluated every sensor period as in
+distillation, is the reference the applied torque is compared with; ``torque_source: teacher``
+applies it instead of the commands (the reference walk of a closed-loop evaluation).
 
 Under ROS 2 the bridge is the clock source: it steps on wall time and publishes /clock
 (``publish_clock``); message stamps are always the simulation's time.
@@ -18,14 +21,14 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from exo_control.runtime.node import ExoNode, NodeHandle
 from exo_interfaces import contract as c
 from exo_interfaces import messages as m
-from exo_interfaces.params import param
+from exo_interfaces.params import check_fields, param
 from exo_sim.env.config import EnvConfig
 from exo_sim.metrics import torque_agreement
 from exo_sim.models.config import BodyConfig, BodyName
@@ -49,6 +52,16 @@ class SimBridgeConfig:
     reset_on_fall: bool = param(True, "Start a new episode when the person falls.")
     publish_clock: bool = param(False, "Publish /clock (ROS 2: the bridge is the sim clock source).")
     summary_path: str = param("", "Write a JSON trial summary here at shutdown ('' = none).")
+    torque_source: Literal["command", "teacher"] = param(
+        "command", "What drives the simulated exo motors: 'command', the torque commands received (the loop under "
+        "test), or 'teacher', the teacher's own exo output with commands ignored (the reference walk a closed-loop "
+        "evaluation compares with; the simulated motors only, no hardware path has this)."
+    )
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+        if self.torque_source == "teacher" and self.teacher_path == "passive":
+            raise ValueError("sim_bridge.torque_source 'teacher' needs a teacher; teacher_path is 'passive'")
 
 
 def bridge_env_config(trained: EnvConfig, sensor_rate_hz: float) -> tuple[EnvConfig, int]:
@@ -142,16 +155,20 @@ class SimBridgeNode(ExoNode):
 
     def _step(self) -> None:
         env = self.env
-        if self.steps % self.decimation == 0 and self._act is not None:
-            # Held in left/right terms, as the training env holds a policy action across its reflex
-            # ticks: the mirrored frame may switch (at mid-stride) within the hold.
-            self._held = env.to_physical(self._act(self._obs))[0]
-            # What the teacher itself would apply: the reference the student's torque is compared with.
-            self._teacher_nm = np.clip(self._held[self._a_exo], -1.0, 1.0) * self._exo_limit
-        physical = self._held.copy()
-        physical[self._a_exo] = self._torque_cmd / self._exo_limit
         if self._act is not None:
-            self._applied_log.append(self._torque_cmd.copy())
+            action = env.to_physical(self._act(self._obs))[0]
+            # What the teacher itself would apply, every sensor period as distillation labels it:
+            # the reference the student's torque is compared with.
+            self._teacher_nm = np.clip(action[self._a_exo], -1.0, 1.0) * self._exo_limit
+            if self.steps % self.decimation == 0:
+                # The muscle drive is held for a teacher period, in left/right terms, as the training
+                # env holds a policy action across its reflex ticks (the mirrored frame may switch).
+                self._held = action
+        physical = self._held.copy()
+        applied = self._teacher_nm if self.config.torque_source == "teacher" else self._torque_cmd
+        physical[self._a_exo] = applied / self._exo_limit
+        if self._act is not None:
+            self._applied_log.append(applied.copy())
             self._teacher_log.append(self._teacher_nm.copy())
         self._obs, _rew, fell, _trunc, info = env.step(env.to_physical(physical[None]))  # in the current frame
         self.steps += 1
@@ -195,6 +212,7 @@ class SimBridgeNode(ExoNode):
             "speed_mps": self.config.speed_mps,
             "slope_deg": self.config.slope_deg,
             "sim_time_s": duration,
+            "torque_source": self.config.torque_source,
             "falls": self.falls,
             "distance_m": distance,
             "mean_speed_mps": distance / duration if duration > 0 else 0.0,
