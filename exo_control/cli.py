@@ -104,13 +104,14 @@ def _closed_loop(args: argparse.Namespace) -> int:
     import shlex
 
     from exo_control.closed_loop import run_grid, write_outputs
+    from exo_sim.learning.export import git_commit
 
     config = Path(args.config) if args.config else default_config("sim")
     rows = run_grid(config, args.teacher, args.student, args.speeds, args.slopes, args.duration, args.seed)
     command = "hip-exo " + " ".join(shlex.quote(a) for a in args.argv)
     header = (f"# Closed loop through topics\n\n`{command}`\n\nTeacher (the person's muscles) `{args.teacher}`, student "
               f"(policy node, through the safety node) `{args.student}`, launch parameters `{config}`, "
-              f"{args.duration:g} s of sim time per condition, seed {args.seed}. r and RMSE compare the torque the motors "
+              f"{args.duration:g} s of sim time per condition, seed {args.seed}, code {git_commit()}. r and RMSE compare the torque the motors "
               f"received with the teacher's own torque on the same states; a fall resets the person.")
     print(write_outputs(rows, args.out, header))
     return 0

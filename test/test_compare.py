@@ -60,7 +60,7 @@ def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
     assert (tmp_path / "comparison.csv").read_text().startswith("speed_mps,slope_deg")
     report = (tmp_path / "report.md").read_text()
     assert "| 1.2 | +0 | -5.0 ± 0.0 |" in report  # identical strides: no spread
-    assert "| -12.3 / -16.9 |" in report
+    assert "| -12.3 ± 0.0 / -16.9 ± 0.0 |" in report  # identical strides: no spread per metre either
     assert "| 1.20 / 1.30 |" in report
     # A condition with fewer strides than asked for reports no change.
     few = _condition_row(1.2, 0.0, {"no_exo": {k: [v] for k, v in base.items()},
@@ -69,6 +69,25 @@ def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
     assert np.isnan(few["activation_change_pct"]) and np.isnan(few["power_total_change_pct"])
     assert np.isnan(few["activation_per_m_change_pct"]) and np.isnan(few["power_total_per_m_change_pct"])
     assert (tmp_path / "profiles.png").stat().st_size > 1000 and (tmp_path / "trend.png").is_file()
+
+
+def test_the_per_metre_interval_is_the_delta_method_of_the_ratio_of_means() -> None:
+    rng = np.random.default_rng(3)
+    x_a, v_a = 0.2 + 0.01 * rng.standard_normal(40), 1.2 + 0.05 * rng.standard_normal(40)
+    x_b, v_b = 0.19 + 0.01 * rng.standard_normal(30), 1.1 + 0.05 * rng.standard_normal(30)
+    row = _condition_row(1.2, 0.0, {"no_exo": {"activation": [x_a], "speed": [v_a]},
+                                    "assisted": {"activation": [x_b], "speed": [v_b]}}, {"no_exo": 0, "assisted": 0})
+    ra, rb = x_a.mean() / v_a.mean(), x_b.mean() / v_b.mean()
+    assert row["activation_per_m_change_pct"] == pytest.approx(100 * (rb / ra - 1))
+    # Resampling strides gives the same spread of the change as the delta method.
+    boot = []
+    for _ in range(4000):
+        i, j = rng.integers(0, 40, 40), rng.integers(0, 30, 30)
+        boot.append(100 * (x_b[j].mean() / v_b[j].mean() / (x_a[i].mean() / v_a[i].mean()) - 1))
+    assert row["activation_per_m_change_ci95_pct"] == pytest.approx(1.96 * np.std(boot), rel=0.1)
+    with pytest.raises(ValueError, match="stride speeds"):
+        _condition_row(1.2, 0.0, {"no_exo": {"activation": [x_a], "speed": [v_a[:-1]]},
+                                  "assisted": {"activation": [x_b], "speed": [v_b]}}, {"no_exo": 0, "assisted": 0})
 
 
 def test_too_few_strides_gives_nothing() -> None:

@@ -149,10 +149,17 @@ def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.
         row[f"strides_{key}"] = int(min(a.size, b.size))
     # Per metre walked (mean over strides / mean speed): a slower walk spends less per second, so the
     # changes are also given at equal distance (positive work in J/kg per m, activation-seconds per m).
+    speed = {name: np.concatenate(per[name].get("speed", [np.zeros(0)])) for name in ("no_exo", "assisted")}
     for key in ("power_total", "activation"):
         a, b = row[f"{key}_no_exo"] / row["speed_no_exo"], row[f"{key}_assisted"] / row["speed_assisted"]
         enough = np.isfinite(row[f"{key}_change_pct"])
         row[f"{key}_per_m_change_pct"] = 100.0 * (b - a) / a if enough else float("nan")
+        if enough:
+            var_a = _ratio_of_means_var(np.concatenate(per["no_exo"][key]), speed["no_exo"])
+            var_b = _ratio_of_means_var(np.concatenate(per["assisted"][key]), speed["assisted"])
+            row[f"{key}_per_m_change_ci95_pct"] = 100.0 * 1.96 * np.sqrt(var_b + var_a * (b / a) ** 2) / abs(a)
+        else:
+            row[f"{key}_per_m_change_ci95_pct"] = float("nan")
     row["strides_no_exo"] = int(sum(v.size for v in per["no_exo"].get("activation", [])))
     row["strides_assisted"] = int(sum(v.size for v in per["assisted"].get("activation", [])))
     profiles = per["assisted"].get("torque_profile", [])
@@ -165,6 +172,19 @@ def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.
         row["peak_flexion_nm_per_kg"] = float(left.max())
         row["peak_flexion_pct_stride"] = float(np.argmax(left))
     return row
+
+
+def _ratio_of_means_var(x: np.ndarray, v: np.ndarray) -> float:
+    """Delta-method variance of mean(x) / mean(v) from per-stride pairs (x_i, v_i), as the per-stride
+    changes' interval, strides taken as independent (a lower bound)."""
+    n = x.size
+    if n != v.size:
+        raise ValueError(f"per-metre interval: {n} stride outcomes against {v.size} stride speeds")
+    if n < 2:
+        return float("nan")
+    ratio = x.mean() / v.mean()
+    residual = x - ratio * v  # the ratio's linearisation, per stride
+    return float(residual.var() / n / v.mean() ** 2)
 
 
 def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "") -> None:
@@ -187,7 +207,8 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
             f"± {r['activation_change_ci95_pct']:.1f} | "
             f"{r['power_hip_change_pct']:+.1f} | {r['power_knee_change_pct']:+.1f} | {r['power_ankle_change_pct']:+.1f} | "
             f"{r['power_total_change_pct']:+.1f} ± {r['power_total_change_ci95_pct']:.1f} | "
-            f"{r['activation_per_m_change_pct']:+.1f} / {r['power_total_per_m_change_pct']:+.1f} | "
+            f"{r['activation_per_m_change_pct']:+.1f} ± {r['activation_per_m_change_ci95_pct']:.1f} / "
+            f"{r['power_total_per_m_change_pct']:+.1f} ± {r['power_total_per_m_change_ci95_pct']:.1f} | "
             f"{r.get('peak_extension_nm_per_kg', float('nan')):.3f} / "
             f"{r.get('peak_flexion_nm_per_kg', float('nan')):.3f} | {r.get('peak_extension_pct_stride', float('nan')):.0f} / "
             f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['speed_no_exo']:.2f} / {r['speed_assisted']:.2f} | "
