@@ -149,14 +149,14 @@ def _condition_row(speed: float, slope: float, per: dict[str, dict[str, list[np.
         row[f"strides_{key}"] = int(min(a.size, b.size))
     # Per metre walked (mean over strides / mean speed): a slower walk spends less per second, so the
     # changes are also given at equal distance (positive work in J/kg per m, activation-seconds per m).
-    speed = {name: np.concatenate(per[name].get("speed", [np.zeros(0)])) for name in ("no_exo", "assisted")}
+    stride_speed = {name: np.concatenate(per[name].get("speed", [np.zeros(0)])) for name in ("no_exo", "assisted")}
     for key in ("power_total", "activation"):
         a, b = row[f"{key}_no_exo"] / row["speed_no_exo"], row[f"{key}_assisted"] / row["speed_assisted"]
         enough = np.isfinite(row[f"{key}_change_pct"])
         row[f"{key}_per_m_change_pct"] = 100.0 * (b - a) / a if enough else float("nan")
         if enough:
-            var_a = _ratio_of_means_var(np.concatenate(per["no_exo"][key]), speed["no_exo"])
-            var_b = _ratio_of_means_var(np.concatenate(per["assisted"][key]), speed["assisted"])
+            var_a = _ratio_of_means_var(np.concatenate(per["no_exo"][key]), stride_speed["no_exo"])
+            var_b = _ratio_of_means_var(np.concatenate(per["assisted"][key]), stride_speed["assisted"])
             row[f"{key}_per_m_change_ci95_pct"] = 100.0 * 1.96 * np.sqrt(var_b + var_a * (b / a) ** 2) / abs(a)
         else:
             row[f"{key}_per_m_change_ci95_pct"] = float("nan")
