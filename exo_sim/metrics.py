@@ -11,6 +11,8 @@ Notation: T samples at a fixed period dt (s); arrays are (T, ...) with time firs
   summed over the listed joints (hip, knee, ankle of both legs).
 - Gait events from vertical GRF ``f`` (N) and a threshold ``f_c``: heel strike at sample t when
   ``f[t-1] <= f_c < f[t]``, toe off when ``f[t-1] > f_c >= f[t]``.
+- Weight-bearing heel strikes: a heel strike whose contact reaches ``f_load`` before the GRF
+  falls back to ``f_c``; a swing foot scuffing the ground (a light, brief touch) is not one.
 - Strides: from one heel strike of a foot to the next of the same foot, ``[hs_i, hs_{i+1})``.
 - Gait phase: ``(t - hs_i) / (hs_{i+1} - hs_i)`` in [0, 1) inside a stride, NaN outside.
 - Stride-normalised profile: each stride resampled (linear interpolation) to 101 points at
@@ -61,6 +63,15 @@ def gait_events(vertical_grf_n: np.ndarray, threshold_n: float) -> tuple[np.ndar
     rising = np.flatnonzero(~above[:-1] & above[1:]) + 1
     falling = np.flatnonzero(above[:-1] & ~above[1:]) + 1
     return rising, falling
+
+
+def loaded_heel_strikes(vertical_grf_n: np.ndarray, threshold_n: float, load_n: float) -> np.ndarray:
+    """Heel strikes of one foot's vertical GRF (T,) whose contact reaches ``load_n`` (N) before it
+    ends: the rising edges of :func:`gait_events` that start a weight-bearing stance."""
+    f = np.asarray(vertical_grf_n, dtype=float)
+    rising, falling = gait_events(f, threshold_n)
+    ends = np.append(falling, len(f))[np.searchsorted(falling, rising)]  # each contact's falling edge, or the end
+    return np.asarray([r for r, e in zip(rising, ends) if f[r:e].max() >= load_n], dtype=int)
 
 
 def debounce(events: np.ndarray, min_gap: int) -> np.ndarray:

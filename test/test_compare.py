@@ -127,7 +127,7 @@ def test_compare_command_takes_reflex_people_with_a_co_tuned_profile(tmp_path: P
                  "--no-exo-config", str(repo / "config" / "train" / "reflex_160.yaml"),
                  "--assisted", str(tmp_path / "assisted.json"), "--assisted-config", str(tmp_path / "assist.yaml"),
                  "--out", str(tmp_path / "out"), "--set", "speeds_mps=[1.2]", "--set", "slopes_deg=[0.0]",
-                 "--set", "seeds=[0]", "--set", "duration_s=3.0", "--set", "skip_strides=0", "--set", "min_strides=1"]) == 0
+                 "--set", "seeds=[0]", "--set", "duration_s=5.0", "--set", "skip_strides=0", "--set", "min_strides=1"]) == 0
     [row] = list(csv.DictReader((tmp_path / "out" / "comparison.csv").open()))
     assert float(row["peak_flexion_nm_per_kg"]) > 0.005 and float(row["peak_extension_nm_per_kg"]) > 0.005  # exo on
     assert "with the assistance profile" in (tmp_path / "out" / "report.md").read_text()
@@ -143,3 +143,28 @@ def test_compare_command_takes_reflex_people_with_a_co_tuned_profile(tmp_path: P
         main(["compare", "--no-exo", str(tmp_path / "assisted.json"), "--no-exo-config",
               str(repo / "config" / "train" / "reflex_160.yaml"), "--assisted", str(tmp_path / "assisted.json"),
               "--assisted-config", str(tmp_path / "assist.yaml"), "--out", str(tmp_path / "bad")])
+
+
+def test_a_swing_foot_scuffing_the_ground_is_not_a_stride() -> None:
+    """A light touch (0.2 BW for 30 ms) in mid-swing passes the contact threshold but bears no
+    weight: strides still run heel strike to heel strike."""
+    cfg = CompareConfig(skip_strides=1)
+    clean = stride_outcomes(_synthetic_walk(0.2, 10.0, 7.0), mass_kg=70.0, weight_n=700.0, cfg=cfg)
+    scuff = _synthetic_walk(0.2, 10.0, 7.0)
+    for stride in range(6):
+        scuff.signals["grf_z_n"][100 * stride + 75: 100 * stride + 78, 0] = 140.0  # 75 % of the stride: swing
+    out = stride_outcomes(scuff, mass_kg=70.0, weight_n=700.0, cfg=cfg)
+    assert len(out["activation"]) == len(clean["activation"]) == 4
+    np.testing.assert_allclose(out["torque_profile"], clean["torque_profile"])
+    counted = stride_outcomes(scuff, mass_kg=70.0, weight_n=700.0, cfg=CompareConfig(skip_strides=1, strike_load_bw=0.1))
+    assert len(counted["activation"]) > 4  # counting any touch as a heel strike would split the strides
+
+
+def test_loaded_heel_strikes_hand_computed() -> None:
+    from exo_sim import metrics
+
+    f = np.zeros(40)
+    f[5:15], f[20:22], f[30:] = 800.0, 100.0, 700.0  # stance, a scuff, a stance running to the end
+    assert metrics.gait_events(f, 40.0)[0].tolist() == [5, 20, 30]
+    assert metrics.loaded_heel_strikes(f, 40.0, 400.0).tolist() == [5, 30]
+    assert metrics.loaded_heel_strikes(np.zeros(5), 40.0, 400.0).tolist() == []

@@ -45,6 +45,8 @@ class CompareConfig:
     skip_strides: int = param(2, "Initial strides dropped as transient.", ge=0)
     grf_threshold_bw: float = param(0.05, "Vertical GRF / body weight marking contact.", gt=0.0, le=1.0)
     min_stride_s: float = param(0.4, "A heel strike sooner than this after the last one is contact chatter, not a new stride (s).", ge=0.0, le=2.0)
+    strike_load_bw: float = param(0.5, "A contact counts as a heel strike only if its vertical GRF reaches this (body weights): "
+                                  "a swing foot scuffing the ground does not start a stride.", gt=0.0, le=3.0)
     min_strides: int = param(10, "Strides (over all seeds, after the transient) each condition needs before a change is reported.", ge=1)
 
     def __post_init__(self) -> None:
@@ -77,7 +79,7 @@ def walk(policy: Policy, env: WalkVecEnv, speed: float, slope: float, seed: int,
 
 def stride_outcomes(w: Walk, mass_kg: float, weight_n: float, cfg: CompareConfig) -> dict[str, np.ndarray]:
     """Per-stride outcomes of one walk: activation, positive power per joint group, torque profile."""
-    hs, _ = metrics.gait_events(w.signals["grf_z_n"][:, 0], cfg.grf_threshold_bw * weight_n)
+    hs = metrics.loaded_heel_strikes(w.signals["grf_z_n"][:, 0], cfg.grf_threshold_bw * weight_n, cfg.strike_load_bw * weight_n)
     hs = metrics.debounce(hs, int(round(cfg.min_stride_s / w.dt_s)))  # contact chatter is not a stride
     hs = hs[cfg.skip_strides:]
     if len(hs) < 2:

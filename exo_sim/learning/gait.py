@@ -37,16 +37,18 @@ FEATURES = tuple(NORMAL_ADULT)
 
 def gait_features(dt_s: float, com_x_m: np.ndarray, grf_z_n: np.ndarray, weight_n: float, hip_rad: np.ndarray,
                   knee_rad: np.ndarray, *, pelvis_pitch_rad: np.ndarray | None = None, threshold_bw: float = 0.05,
-                  skip_strides: int = 1, min_stride_s: float = 0.4) -> dict[str, float]:
+                  load_bw: float = 0.5, skip_strides: int = 1, min_stride_s: float = 0.4) -> dict[str, float]:
     """Features above from (T,) COM x, (T, 2) vertical GRF, (T, 2) hip and knee angles (left, right)
-    and (T,) pelvis pitch (pelvis tilt ROM is NaN without it)."""
+    and (T,) pelvis pitch (pelvis tilt ROM is NaN without it). Strides start at weight-bearing heel
+    strikes (contact past ``threshold_bw`` that reaches ``load_bw``): a scuff in swing is not one."""
     com_x = np.asarray(com_x_m, dtype=float)
     grf = np.asarray(grf_z_n, dtype=float)
     loaded = grf > threshold_bw * weight_n
     per: dict[str, list[float]] = {k: [] for k in FEATURES}
     times: list[float] = []
     for foot in range(grf.shape[1]):
-        hs = metrics.debounce(metrics.gait_events(grf[:, foot], threshold_bw * weight_n)[0], int(round(min_stride_s / dt_s)))
+        hs = metrics.debounce(metrics.loaded_heel_strikes(grf[:, foot], threshold_bw * weight_n, load_bw * weight_n),
+                              int(round(min_stride_s / dt_s)))
         for start, end in metrics.strides(hs)[skip_strides:]:
             times.append((end - start) * dt_s)
             per["step_length_m"].append((com_x[end] - com_x[start]) / 2.0)
