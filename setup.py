@@ -48,7 +48,8 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.10",
     packages=find_packages(include=["exo_control*", "exo_sim*", "exo_interfaces*"]),
-    package_data={"exo_control.policy": ["students/*.onnx", "students/*.md", "students/*.json"]},
+    package_data={"exo_control.policy": ["students/*.onnx", "students/*.md", "students/*.json"],
+                  "exo_sim.bridge": ["teachers/*.onnx"]},
     data_files=[
         ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
         (f"share/{PACKAGE}", ["package.xml"]),

@@ -64,3 +64,20 @@ def test_pins_that_matter(repo: Path) -> None:
 @pytest.mark.parametrize("launch", ["sim", "hardware"])
 def test_launch_files_compile(repo: Path, launch: str) -> None:
     compile((repo / "launch" / f"{launch}.launch.py").read_text(), f"{launch}.launch.py", "exec")
+
+
+def test_the_packaged_policies_are_package_data(repo: Path) -> None:
+    """The sim launch's default teacher and student must be installed with the modules that load
+    them (a colcon or pip install has no artifacts/ folder)."""
+    import fnmatch
+
+    from exo_control.policy.default_student import DEFAULT_STUDENT
+    from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER
+
+    package_data = ast.literal_eval(_setup_call(repo)["package_data"])
+    for path in (DEFAULT_TEACHER, DEFAULT_STUDENT):
+        assert path.is_file()
+        package_dir = path.parent.parent
+        package = ".".join(package_dir.relative_to(repo).parts)
+        relative = path.relative_to(package_dir).as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in package_data.get(package, [])), (package, relative)

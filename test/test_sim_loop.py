@@ -133,10 +133,10 @@ def test_the_reference_walk_is_the_tuned_person_with_its_profile() -> None:
     rt = InProcessRuntime("sim")
     bridge = rt.add_node(SimBridgeNode, SimBridgeConfig(speed_mps=1.2, torque_source="teacher"))
     assert bridge.teacher is not None and bridge.teacher.info.assist_profile is not None
-    assert "reflex_stage2_assist.json" in bridge.teacher.info.training_command  # the file compared with below
+    assert "reflex_stage2_thigh_assist.json" in bridge.teacher.info.training_command  # the file compared with below
     bridge._torque_cmd = np.array([9.0, -9.0])  # ignored
-    factory, env_cfg, _ = load_policy(reflex=str(REPO / "artifacts/teacher/reflex_stage2_assist.json"),
-                                      config=str(REPO / "config/train/reflex_160_upright_assist.yaml"))
+    factory, env_cfg, _ = load_policy(reflex=str(REPO / "artifacts/teacher/reflex_stage2_thigh_assist.json"),
+                                      config=str(REPO / "config/train/reflex_160_upright_assist_thigh.yaml"))
     env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
     policy = factory(env)
     obs, _ = env.reset(seed=bridge.config.seed, options={"speed_mps": 1.2, "slope_deg": 0.0})

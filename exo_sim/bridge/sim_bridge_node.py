@@ -35,8 +35,9 @@ from exo_sim.models.config import BodyConfig, BodyName
 
 log = logging.getLogger(__name__)
 
-#: The teacher shipped with the package, if any (see artifacts/teacher/).
-DEFAULT_TEACHER = Path(__file__).resolve().parents[2] / "artifacts" / "teacher" / "teacher_reflex_stage2_assist.onnx"
+#: The teacher shipped with the package (package data: a copy of the file of the same name in
+#: artifacts/teacher/, where its provenance and evaluations are; test/test_artifacts.py keeps them equal).
+DEFAULT_TEACHER = Path(__file__).with_name("teachers") / "teacher_reflex_stage2_thigh_assist.onnx"
 
 
 @dataclass(frozen=True, kw_only=True)
