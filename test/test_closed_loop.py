@@ -69,3 +69,16 @@ def test_a_missing_policy_file_stops_the_command_with_a_message(tmp_path: Path, 
                  "--duration", "0.5", "--out", str(tmp_path / "out")]) != 0
     assert "none.onnx" in capsys.readouterr().err
     assert not (tmp_path / "out" / "closed_loop.csv").exists()
+
+
+@pytest.mark.slow
+def test_the_packaged_pair_tracks_its_teacher_at_every_level_speed() -> None:
+    """The sim launch's own teacher and student, 20 s at each level speed (bridge seed 0): the
+    student's torque follows the teacher's with r >= 0.9 everywhere, and the person falls at most
+    twice in the five runs (measured, artifacts/closed_loop/thigh_pack/seed0: r 0.935-0.972, one fall)."""
+    from exo_control.closed_loop import run_grid
+    from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER
+
+    rows = run_grid(SIM, str(DEFAULT_TEACHER), STUDENT, (0.8, 1.0, 1.2, 1.4, 1.6), (0.0,), 20.0, seed=0)
+    assert min(r["pearson_r"] for r in rows) >= 0.9, rows
+    assert sum(r["falls"] for r in rows) <= 2, rows
