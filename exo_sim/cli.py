@@ -9,8 +9,8 @@
     python -m exo_sim bc --reflex runs/reflex/best.json --config config/train/stage1_sagittal.yaml --out runs/bc/bc.pt
     python -m exo_sim plot --run-dir runs/stage1 --out artifacts/teacher/curves_stage1.png
     python -m exo_sim export --checkpoint runs/stage1/latest.pt --out artifacts/teacher/teacher_no_exo.onnx
-    python -m exo_sim export-reflex --reflex artifacts/teacher/reflex_stage2_assist.json --config config/train/reflex_160_upright_assist.yaml --out T.onnx
-    python -m exo_sim distill --teacher artifacts/teacher/teacher_reflex_stage2_assist.onnx --out exo_control/policy/students/student.onnx
+    python -m exo_sim export-reflex --reflex artifacts/teacher/reflex_stage2_thigh_assist.json --config config/train/reflex_160_upright_assist_thigh.yaml --out T.onnx
+    python -m exo_sim distill --teacher artifacts/teacher/teacher_reflex_stage2_thigh_assist.onnx --out exo_control/policy/students/student.onnx
     python -m exo_sim compare --no-exo artifacts/teacher/teacher_no_exo.onnx --assisted artifacts/teacher/teacher_assist.onnx --out DIR
 """
 
