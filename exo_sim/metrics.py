@@ -74,6 +74,12 @@ def loaded_heel_strikes(vertical_grf_n: np.ndarray, threshold_n: float, load_n: 
     return np.asarray([r for r, e in zip(rising, ends) if f[r:e].max() >= load_n], dtype=int)
 
 
+def heel_strikes(vertical_grf_n: np.ndarray, threshold_n: float, load_n: float, min_gap: int) -> np.ndarray:
+    """The stride starts of one foot: weight-bearing heel strikes (:func:`loaded_heel_strikes`),
+    debounced by ``min_gap`` samples (:func:`debounce`)."""
+    return debounce(loaded_heel_strikes(vertical_grf_n, threshold_n, load_n), min_gap)
+
+
 def debounce(events: np.ndarray, min_gap: int) -> np.ndarray:
     """Keep events at least ``min_gap`` samples after the last kept one (contact chatter is not a
     new heel strike)."""

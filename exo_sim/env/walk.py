@@ -76,6 +76,7 @@ class WalkVecEnv(VectorEnv):
         self._low = low.astype(float)
         self._exo_gain = 0.0 if cfg.exo_mode == "no_exo" else cfg.exo.torque_limit_nm
         self._dev_cols = device_columns(ix)
+        self._hip_cols = self._dev_cols[_HIP_POS]  # sensordata columns of the left/right hip angle
         self._start = StartPose(cfg.start, self.sim.model, ix)
         self.base: Callable[[np.ndarray], np.ndarray] | None = None
         self._pelvis_body = self.sim.model.body("pelvis").id
@@ -280,7 +281,7 @@ class WalkVecEnv(VectorEnv):
         """Each leg's phase from its thigh (:mod:`exo_sim.env.thigh_phase`); the thigh's angle from
         vertical is hip flexion minus the pelvis's forward pitch."""
         sens = self.physics.sensordata
-        angle = sens[:, self._dev_cols[_HIP_POS]] - pelvis_pitch_rad(sens[:, self.cols.pelvis_quat])[:, None]
+        angle = sens[:, self._hip_cols] - pelvis_pitch_rad(sens[:, self.cols.pelvis_quat])[:, None]
         self.thigh.update(angle, dt_s)
 
     def _read_device(self) -> np.ndarray:

@@ -79,8 +79,8 @@ def walk(policy: Policy, env: WalkVecEnv, speed: float, slope: float, seed: int,
 
 def stride_outcomes(w: Walk, mass_kg: float, weight_n: float, cfg: CompareConfig) -> dict[str, np.ndarray]:
     """Per-stride outcomes of one walk: activation, positive power per joint group, torque profile."""
-    hs = metrics.loaded_heel_strikes(w.signals["grf_z_n"][:, 0], cfg.grf_threshold_bw * weight_n, cfg.strike_load_bw * weight_n)
-    hs = metrics.debounce(hs, int(round(cfg.min_stride_s / w.dt_s)))  # contact chatter is not a stride
+    hs = metrics.heel_strikes(w.signals["grf_z_n"][:, 0], cfg.grf_threshold_bw * weight_n, cfg.strike_load_bw * weight_n,
+                              int(round(cfg.min_stride_s / w.dt_s)))  # scuffs and contact chatter are not strides
     hs = hs[cfg.skip_strides:]
     if len(hs) < 2:
         return {}

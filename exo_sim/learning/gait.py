@@ -47,8 +47,7 @@ def gait_features(dt_s: float, com_x_m: np.ndarray, grf_z_n: np.ndarray, weight_
     per: dict[str, list[float]] = {k: [] for k in FEATURES}
     times: list[float] = []
     for foot in range(grf.shape[1]):
-        hs = metrics.debounce(metrics.loaded_heel_strikes(grf[:, foot], threshold_bw * weight_n, load_bw * weight_n),
-                              int(round(min_stride_s / dt_s)))
+        hs = metrics.heel_strikes(grf[:, foot], threshold_bw * weight_n, load_bw * weight_n, int(round(min_stride_s / dt_s)))
         for start, end in metrics.strides(hs)[skip_strides:]:
             times.append((end - start) * dt_s)
             per["step_length_m"].append((com_x[end] - com_x[start]) / 2.0)
