@@ -208,6 +208,18 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_merge(args: argparse.Namespace) -> int:
+    from exo_sim.learning.compare import merge, write_outputs
+
+    rows = merge([Path(d) for d in args.runs])
+    header = (f"# Assisted vs no-exo, merged\n\n`{_command()}`\n\nEach row comes from the comparison named in its "
+              f"source column; that folder's report.md names its two people, their configs and its command, and "
+              f"holds its assistance profiles.")
+    write_outputs(rows, Path(args.out), header=header)
+    print(Path(args.out) / "report.md")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hip-exo-sim", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -293,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--out", required=True)
     co.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="CompareConfig override")
     co.set_defaults(func=_compare)
+
+    cm = sub.add_parser("compare-merge", help="one table and trend figure from several compare outputs (e.g. one pair per slope)")
+    cm.add_argument("--runs", nargs="+", required=True, help="compare --out folders; a condition may appear in only one")
+    cm.add_argument("--out", required=True)
+    cm.set_defaults(func=_compare_merge)
     return parser
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exo_sim.learning.compare import CompareConfig, Walk, _condition_row, stride_outcomes, write_outputs
+from exo_sim.learning.compare import CompareConfig, Walk, _condition_row, merge, stride_outcomes, write_outputs
 
 
 def _synthetic_walk(activation: float, moment: float, torque_amp: float, strides: int = 6, speed: float = 1.2) -> Walk:
@@ -168,3 +168,29 @@ def test_loaded_heel_strikes_hand_computed() -> None:
     assert metrics.gait_events(f, 40.0)[0].tolist() == [5, 20, 30]
     assert metrics.loaded_heel_strikes(f, 40.0, 400.0).tolist() == [5, 30]
     assert metrics.loaded_heel_strikes(np.zeros(5), 40.0, 400.0).tolist() == []
+
+
+def test_merge_puts_per_slope_comparisons_in_one_table(tmp_path: Path) -> None:
+    cfg = CompareConfig(skip_strides=1)
+    base = stride_outcomes(_synthetic_walk(0.2, 10.0, 0.0), 70.0, 700.0, cfg)
+    assisted = stride_outcomes(_synthetic_walk(0.19, 9.0, 7.0), 70.0, 700.0, cfg)
+    per = {"no_exo": {k: [v] for k, v in base.items()}, "assisted": {k: [v] for k, v in assisted.items()}}
+    level, downhill = tmp_path / "level", tmp_path / "downhill"
+    write_outputs([_condition_row(1.2, 0.0, per, {"no_exo": 0, "assisted": 0}),
+                   _condition_row(1.4, 0.0, per, {"no_exo": 0, "assisted": 0})], level)
+    few = _condition_row(1.2, -5.0, per, {"no_exo": 1, "assisted": 2}, min_strides=100)  # too few: NaN change
+    write_outputs([few], downhill)
+    rows = merge([level, downhill])
+    assert [(r["speed_mps"], r["slope_deg"], r["source"]) for r in rows] == [
+        (1.2, -5.0, str(downhill)), (1.2, 0.0, str(level)), (1.4, 0.0, str(level))]
+    assert rows[1]["activation_change_pct"] == pytest.approx(-5.0) and np.isnan(rows[0]["activation_change_pct"])
+    assert rows[0]["falls_assisted"] == 2 and isinstance(rows[0]["falls_assisted"], int)
+    write_outputs(rows, tmp_path / "merged", header="# merged")
+    report = (tmp_path / "merged" / "report.md").read_text()
+    assert "| 1.2 | -5 | +nan ± nan |" in report and report.count(f"| {level} |") == 2
+    assert "profiles.png" not in report and (tmp_path / "merged" / "trend.png").stat().st_size > 1000
+    # A condition in two comparisons is refused, naming both.
+    with pytest.raises(ValueError, match=r"1.2 m/s, \+0 deg is in both .*level and .*level"):
+        merge([level, level])
+    with pytest.raises(ValueError, match="no comparison.csv"):
+        merge([tmp_path / "missing"])

@@ -190,19 +190,21 @@ def _ratio_of_means_var(x: np.ndarray, v: np.ndarray) -> float:
 
 
 def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "") -> None:
-    """CSV of scalar columns, profile figure, trend figure, markdown report."""
+    """CSV of scalar columns, profile figure (rows that carry profiles), trend figures, markdown report.
+    Rows with a ``source`` (``merge``) name it in the report's last column."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    scalar_keys = [k for k in rows[0] if not isinstance(rows[0][k], np.ndarray)]
+    scalar_keys = list(dict.fromkeys(k for r in rows for k, v in r.items() if not isinstance(v, np.ndarray)))
     with open(out_dir / "comparison.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=scalar_keys, extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=scalar_keys, extrasaction="ignore", restval="nan")
         writer.writeheader()
         writer.writerows(rows)
-    _figures(rows, out_dir)
+    has_profiles = _figures(rows, out_dir)
+    sourced = any("source" in r for r in rows)
     lines = [header, "", "| speed (m/s) | slope (deg) | activation change (%) | hip | knee | ankle | total positive power change (%) "
              "| per metre: activation / positive work change (%) "
              "| peak ext / flex (Nm/kg) | timing (% stride) | speed no-exo / assisted (m/s) | falls no-exo / assisted "
-             "| strides no-exo / assisted |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| strides no-exo / assisted |" + (" source |" if sourced else ""),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if sourced else "")]
     for r in rows:
         lines.append(
             f"| {r['speed_mps']:.1f} | {r['slope_deg']:+.0f} | {r['activation_change_pct']:+.1f} "
@@ -215,13 +217,50 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
             f"{r.get('peak_flexion_nm_per_kg', float('nan')):.3f} | {r.get('peak_extension_pct_stride', float('nan')):.0f} / "
             f"{r.get('peak_flexion_pct_stride', float('nan')):.0f} | {r['speed_no_exo']:.2f} / {r['speed_assisted']:.2f} | "
             f"{r['falls_no_exo']} / {r['falls_assisted']} | "
-            f"{r['strides_no_exo']} / {r['strides_assisted']} |"
+            f"{r['strides_no_exo']} / {r['strides_assisted']} |" + (f" {r.get('source', '')} |" if sourced else "")
         )
-    lines += ["", "![assistance profiles](profiles.png)", "", "![trend with speed](trend.png)", ""]
+    lines += [""] + (["![assistance profiles](profiles.png)", ""] if has_profiles else []) + \
+        ["![trend with speed and slope](trend.png)", ""]
     (out_dir / "report.md").write_text("\n".join(lines))
 
 
-def _figures(rows: Sequence[dict[str, Any]], out_dir: Path) -> None:
+def read_rows(csv_path: Path) -> list[dict[str, Any]]:
+    """The scalar rows of a ``comparison.csv`` (numbers as float or int, empty as NaN, text as is)."""
+    def value(text: str) -> Any:
+        if text == "":
+            return float("nan")
+        for kind in (int, float):
+            try:
+                return kind(text)
+            except ValueError:
+                pass
+        return text
+
+    with open(csv_path, newline="") as f:
+        return [{k: value(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def merge(out_dirs: Sequence[Path]) -> list[dict[str, Any]]:
+    """One table from several comparisons (e.g. a pair of people tuned per slope), each row tagged with
+    the comparison it came from; a condition may come from only one of them."""
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[float, float], str] = {}
+    for d in out_dirs:
+        path = Path(d) / "comparison.csv"
+        if not path.is_file():
+            raise ValueError(f"compare merge: {d} has no comparison.csv (not a compare output folder)")
+        for r in read_rows(path):
+            key = (float(r["speed_mps"]), float(r["slope_deg"]))
+            if key in seen:
+                raise ValueError(f"compare merge: {key[0]} m/s, {key[1]:+g} deg is in both {seen[key]} and {d}")
+            seen[key] = str(d)
+            r.pop("source", None)
+            rows.append({**r, "source": str(d)})
+    return sorted(rows, key=lambda r: (r["speed_mps"], r["slope_deg"]))
+
+
+def _figures(rows: Sequence[dict[str, Any]], out_dir: Path) -> bool:
+    """profiles.png (if any row carries a profile; returns whether) and trend.png."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -229,6 +268,30 @@ def _figures(rows: Sequence[dict[str, Any]], out_dir: Path) -> None:
 
     level = [r for r in rows if r["slope_deg"] == 0.0 and "profile_mean_nm_per_kg" in r] or \
         [r for r in rows if "profile_mean_nm_per_kg" in r]
+    if level:
+        _profile_figure(level, out_dir, plt)
+    fig, axes = plt.subplots(2, 2, figsize=(9, 7))
+    for slope in sorted({r["slope_deg"] for r in rows}):
+        rs = sorted((r for r in rows if r["slope_deg"] == slope), key=lambda r: r["speed_mps"])
+        sp = [r["speed_mps"] for r in rs]
+        axes[0, 0].plot(sp, [r["activation_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
+        axes[0, 1].plot(sp, [r["power_total_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
+    for speed in sorted({r["speed_mps"] for r in rows}):
+        rs = sorted((r for r in rows if r["speed_mps"] == speed), key=lambda r: r["slope_deg"])
+        sl = [r["slope_deg"] for r in rs]
+        axes[1, 0].plot(sl, [r["activation_change_pct"] for r in rs], "o-", label=f"{speed:.1f} m/s")
+        axes[1, 1].plot(sl, [r["power_total_change_pct"] for r in rs], "o-", label=f"{speed:.1f} m/s")
+    for i, x in enumerate(("speed (m/s)", "slope (deg)")):
+        axes[i, 0].set(xlabel=x, ylabel="mean activation change (%)")
+        axes[i, 1].set(xlabel=x, ylabel="mean positive joint power change (%)")
+        axes[i, 1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out_dir / "trend.png", dpi=120)
+    plt.close(fig)
+    return bool(level)
+
+
+def _profile_figure(level: Sequence[dict[str, Any]], out_dir: Path, plt: Any) -> None:
     fig, ax = plt.subplots(figsize=(6, 4))
     phase = np.linspace(0, 100, metrics.PROFILE_POINTS)
     for r in level:
@@ -240,16 +303,4 @@ def _figures(rows: Sequence[dict[str, Any]], out_dir: Path) -> None:
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out_dir / "profiles.png", dpi=120)
-    plt.close(fig)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
-    for slope in sorted({r["slope_deg"] for r in rows}):
-        rs = [r for r in rows if r["slope_deg"] == slope]
-        sp = [r["speed_mps"] for r in rs]
-        axes[0].plot(sp, [r["activation_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
-        axes[1].plot(sp, [r["power_total_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
-    axes[0].set(xlabel="speed (m/s)", ylabel="mean activation change (%)")
-    axes[1].set(xlabel="speed (m/s)", ylabel="mean positive joint power change (%)")
-    axes[1].legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out_dir / "trend.png", dpi=120)
     plt.close(fig)
