@@ -271,16 +271,15 @@ def _figures(rows: Sequence[dict[str, Any]], out_dir: Path) -> bool:
     if level:
         _profile_figure(level, out_dir, plt)
     fig, axes = plt.subplots(2, 2, figsize=(9, 7))
-    for slope in sorted({r["slope_deg"] for r in rows}):
-        rs = sorted((r for r in rows if r["slope_deg"] == slope), key=lambda r: r["speed_mps"])
-        sp = [r["speed_mps"] for r in rs]
-        axes[0, 0].plot(sp, [r["activation_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
-        axes[0, 1].plot(sp, [r["power_total_change_pct"] for r in rs], "o-", label=f"{slope:+.0f} deg")
-    for speed in sorted({r["speed_mps"] for r in rows}):
-        rs = sorted((r for r in rows if r["speed_mps"] == speed), key=lambda r: r["slope_deg"])
-        sl = [r["slope_deg"] for r in rs]
-        axes[1, 0].plot(sl, [r["activation_change_pct"] for r in rs], "o-", label=f"{speed:.1f} m/s")
-        axes[1, 1].plot(sl, [r["power_total_change_pct"] for r in rs], "o-", label=f"{speed:.1f} m/s")
+    # Changes with their per-stride 95 % intervals, against speed (a line per slope) and slope (per speed).
+    for i, (axis, group, label) in enumerate((("speed_mps", "slope_deg", "{:+.0f} deg"),
+                                              ("slope_deg", "speed_mps", "{:.1f} m/s"))):
+        for g in sorted({r[group] for r in rows}):
+            rs = sorted((r for r in rows if r[group] == g), key=lambda r: r[axis])
+            for j, key in enumerate(("activation", "power_total")):
+                axes[i, j].errorbar([r[axis] for r in rs], [r[f"{key}_change_pct"] for r in rs],
+                                    yerr=[r[f"{key}_change_ci95_pct"] for r in rs], fmt="o-", capsize=3,
+                                    label=label.format(g))
     for i, x in enumerate(("speed (m/s)", "slope (deg)")):
         axes[i, 0].set(xlabel=x, ylabel="mean activation change (%)")
         axes[i, 1].set(xlabel=x, ylabel="mean positive joint power change (%)")
