@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from exo_sim.cli import main
 from exo_sim.learning.compare import CompareConfig, Walk, _condition_row, merge, stride_outcomes, write_outputs
 
 
@@ -189,6 +190,10 @@ def test_merge_puts_per_slope_comparisons_in_one_table(tmp_path: Path) -> None:
     report = (tmp_path / "merged" / "report.md").read_text()
     assert "| 1.2 | -5 | +nan ± nan |" in report and report.count(f"| {level} |") == 2
     assert "profiles.png" not in report and (tmp_path / "merged" / "trend.png").stat().st_size > 1000
+    # The command writes the same table.
+    assert main(["compare-merge", "--runs", str(level), str(downhill), "--out", str(tmp_path / "cli")]) == 0
+    table = report[report.index("| speed (m/s)"):]
+    assert (tmp_path / "cli" / "report.md").read_text().endswith(table)
     # A condition in two comparisons is refused, naming both.
     with pytest.raises(ValueError, match=r"1.2 m/s, \+0 deg is in both .*level and .*level"):
         merge([level, level])
