@@ -203,8 +203,7 @@ def _compare(args: argparse.Namespace) -> int:
     header = (f"# Assisted vs no-exo\n\n`{_command()}`\n\nno-exo: {no_exo_label}; assisted: {assisted_label}. "
               f"Body mass with exo {sim.total_mass_kg:.1f} kg. Changes are (assisted - no_exo) / no_exo over strides "
               f"after the first {cfg.skip_strides}; NaN where a condition produced too few strides.")
-    write_outputs(rows, Path(args.out), header=header)
-    print(Path(args.out) / "report.md")
+    print(write_outputs(rows, Path(args.out), header=header))
     return 0
 
 
@@ -215,8 +214,7 @@ def _compare_merge(args: argparse.Namespace) -> int:
     header = (f"# Assisted vs no-exo, merged\n\n`{_command()}`\n\nEach row comes from the comparison named in its "
               f"source column; that folder's report.md names its two people, their configs and its command, and "
               f"holds its assistance profiles.")
-    write_outputs(rows, Path(args.out), header=header)
-    print(Path(args.out) / "report.md")
+    print(write_outputs(rows, Path(args.out), header=header))
     return 0
 
 

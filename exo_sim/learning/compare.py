@@ -189,9 +189,9 @@ def _ratio_of_means_var(x: np.ndarray, v: np.ndarray) -> float:
     return float(residual.var() / n / v.mean() ** 2)
 
 
-def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "") -> None:
-    """CSV of scalar columns, profile figure (rows that carry profiles), trend figures, markdown report.
-    Rows with a ``source`` (``merge``) name it in the report's last column."""
+def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "") -> Path:
+    """CSV of scalar columns, profile figure (rows that carry profiles), trend figures, markdown report
+    (returned). Rows with a ``source`` (``merge``) name it in the report's last column."""
     out_dir.mkdir(parents=True, exist_ok=True)
     scalar_keys = list(dict.fromkeys(k for r in rows for k, v in r.items() if not isinstance(v, np.ndarray)))
     with open(out_dir / "comparison.csv", "w", newline="") as f:
@@ -222,6 +222,7 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
     lines += [""] + (["![assistance profiles](profiles.png)", ""] if has_profiles else []) + \
         ["![trend with speed and slope](trend.png)", ""]
     (out_dir / "report.md").write_text("\n".join(lines))
+    return out_dir / "report.md"
 
 
 def read_rows(csv_path: Path) -> list[dict[str, Any]]:
