@@ -255,8 +255,7 @@ def merge(out_dirs: Sequence[Path]) -> list[dict[str, Any]]:
             if key in seen:
                 raise ValueError(f"compare merge: {key[0]} m/s, {key[1]:+g} deg is in both {seen[key]} and {d}")
             seen[key] = str(d)
-            r.pop("source", None)
-            rows.append({**r, "source": str(d)})
+            rows.append({**r, "source": str(d)})  # a merged table's own sources are replaced
     return sorted(rows, key=lambda r: (r["speed_mps"], r["slope_deg"]))
 
 
