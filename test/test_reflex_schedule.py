@@ -14,6 +14,7 @@ import pytest
 from exo_sim.env import EnvConfig
 from exo_sim.env.config import StartPoseConfig
 from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning import assist_profile
 from exo_sim.learning.reflex import INITIAL, NAMES, ReflexBase, from_unit, to_dict
 from exo_sim.learning.reflex_schedule import ReflexSchedule, node_from_tuning
 from exo_sim.learning.reflex_tune import ReflexTuneConfig, _recorded_aids, next_slope_offset, next_slope_scale, tune
@@ -70,8 +71,8 @@ def test_schedule_rejects_holes_duplicates_and_bad_values(tmp_path: Path) -> Non
     bad["params"] = {**bad["params"], "sol_gf": 99.0}
     with pytest.raises(ValueError, match=r"sol_gf=99 \(bounds \[0, 5\]\)"):
         ReflexSchedule.from_nodes([bad])
-    (tmp_path / "assisted.json").write_text(json.dumps({"params": to_dict(INITIAL), "assist": {}}))
-    with pytest.raises(ValueError, match="assistance profile"):
+    (tmp_path / "assisted.json").write_text(json.dumps({"params": to_dict(INITIAL), "assist": {"width": 0.5}}))
+    with pytest.raises(ValueError, match=r"width=0.5 \(bounds"):
         node_from_tuning(tmp_path / "assisted.json", 1.2, 0.0)
     with pytest.raises(ValueError, match="not a reflex schedule"):
         ReflexSchedule.from_file(REPO / "artifacts" / "teacher" / "reflex_upright.json")
@@ -79,6 +80,47 @@ def test_schedule_rejects_holes_duplicates_and_bad_values(tmp_path: Path) -> Non
     env = WalkVecEnv(ENV, 1, nthread=1, autoreset=False)
     with pytest.raises(ValueError, match="is a reflex schedule"):
         ReflexBase.from_file(tmp_path / "schedule.json", env)
+    env.close()
+
+
+def test_assisted_schedule_carries_each_nodes_profile(tmp_path: Path) -> None:
+    """The stage-2 people of several slopes as one schedule: profiles interpolate like the reflexes,
+    survive the file round trip, and a grid mixing assisted and bare nodes is refused."""
+    flat_p = {**assist_profile.to_dict(assist_profile.INITIAL), "ext_nm": 2.0}
+    down_p = {**flat_p, "ext_nm": 6.0, "flex_phase": 0.7}
+    for name, theta, prof in (("flat", INITIAL, flat_p), ("down", from_unit(np.full(len(NAMES), 0.5)), down_p)):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"params": to_dict(theta), "assist": prof, "generation": 3}))
+    nodes = [node_from_tuning(tmp_path / "flat.json", 1.2, 0.0), node_from_tuning(tmp_path / "down.json", 1.2, -10.0)]
+    assert nodes[0]["assist"] == flat_p and nodes[0]["source"]["generation"] == 3
+    s = ReflexSchedule.from_nodes(nodes)
+    at = s.profile(np.array([1.2, 0.8, 1.6]), np.deg2rad([0.0, -10.0, -5.0]))
+    np.testing.assert_allclose(at[0], assist_profile.from_dict(flat_p))
+    np.testing.assert_allclose(at[1], assist_profile.from_dict(down_p))
+    np.testing.assert_allclose(at[2], (assist_profile.from_dict(flat_p) + assist_profile.from_dict(down_p)) / 2)
+    again = ReflexSchedule.from_nodes(s.to_json()["schedule"]["nodes"])
+    assert again.profiles is not None
+    np.testing.assert_allclose(again.profiles, s.profiles)
+    assert s.reflexes_only().profiles is None
+    with pytest.raises(ValueError, match="carries no assistance profiles"):
+        s.reflexes_only().profile(np.array([1.2]), np.zeros(1))
+    np.testing.assert_array_equal(s.reflexes_only().table, s.table)
+    bare = _node(1.2, -10.0, INITIAL)
+    with pytest.raises(ValueError, match=r"every node needs an assistance profile or none does; none at \(1.2 m/s, -10.0 deg\)"):
+        ReflexSchedule.from_nodes([nodes[0], bare])
+    with pytest.raises(ValueError, match="profiles: shape"):
+        ReflexSchedule([1.2], [0.0], s.table[:, :1], profiles=np.zeros((1, 1, 2)))
+    env = WalkVecEnv(dataclasses.replace(ENV, exo_mode="assist"), 2, nthread=1, autoreset=False)
+    with pytest.raises(ValueError, match="carries its own assistance profiles"):
+        ReflexBase(s, env, assist_profile.INITIAL)
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 0})
+    obs[1, env.obs_layout.slices()["slope_rad"]] = np.deg2rad(-10.0)
+    for _ in range(30):  # the thighs move, so the profiles' pulses show
+        action = ReflexBase(s, env)(obs)
+        obs, *_ = env.step(action)
+    obs[1, env.obs_layout.slices()["slope_rad"]] = np.deg2rad(-10.0)
+    exo = ReflexBase(s, env)(obs)[:, env.exo_action_slice]
+    expected = assist_profile.exo_action(env, np.stack([assist_profile.from_dict(p) for p in (flat_p, down_p)]))
+    np.testing.assert_allclose(exo, expected[:, env.exo_action_slice], atol=1e-12)
     env.close()
 
 

@@ -85,6 +85,44 @@ def test_distillation_labels_a_profile_teacher_with_its_profile(tmp_path: Path) 
     assert np.abs(labels).max() <= 6.0 + 1e-6
 
 
+def test_a_schedule_of_assisted_people_assists_each_env_with_its_nodes_profile(tmp_path: Path) -> None:
+    """Per-node profiles (the stage-2 people of two slopes): the exported teacher and the reflex file
+    command each env's own node's profile; such a file needs an assisted env and no second profile."""
+    down = {**PROFILE, "ext_nm": 2.0, "flex_phase": 0.7}
+    data = json.loads(_schedule_file(tmp_path / "s.json").read_text())
+    for node in data["schedule"]["nodes"]:
+        node["assist"] = PROFILE if node["slope_deg"] == 0.0 else down
+    reflex = tmp_path / "assisted.json"
+    reflex.write_text(json.dumps(data))
+    runner = TeacherRunner(export_reflex_teacher(reflex, ASSIST, tmp_path / "assisted.onnx"))
+    assert runner.info.assist_profile is None and runner.info.reflex_schedule["nodes"][0]["assist"] == down
+    profiles = np.stack([assist_profile.from_dict(p) for p in (PROFILE, down)])
+    for source in ("onnx", "reflex"):
+        env = WalkVecEnv(runner.info.env, 2, nthread=1, autoreset=False)
+        if source == "onnx":
+            exo_of = teacher_policy(runner, env)  # the network's action plus the exo command
+        else:
+            factory, _, label = load_policy(reflex=str(reflex), config=ASSIST)
+            assert "each node's assistance profile" in label
+            factory(env)  # installs the base, which carries the exo command; the network is zero
+            assert env.base is not None
+            exo_of = env.base
+        obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 0})
+        for _ in range(40):
+            obs[1, env.obs_layout.slices()["slope_rad"]] = np.deg2rad(-5.0)  # env 1 is on the other node
+            action = exo_of(obs)
+            expected = assist_profile.exo_action(env, profiles)[:, env.exo_action_slice]
+            np.testing.assert_allclose(action[:, env.exo_action_slice], expected, atol=1e-12)
+            obs, *_ = env.step(action if source == "onnx" else np.zeros_like(action))
+        assert np.abs(expected).max() > 0.05  # the pulses were there
+        env.close()
+    with pytest.raises(ValueError, match="exo_mode 'no_exo'"):
+        export_reflex_teacher(reflex, NO_EXO, tmp_path / "x.onnx")
+    reflex.write_text(json.dumps({**data, "assist": PROFILE}))
+    with pytest.raises(ValueError, match="one more 'assist' profile"):
+        export_reflex_teacher(reflex, ASSIST, tmp_path / "x.onnx")
+
+
 def test_bad_reflex_files_are_refused_by_name(tmp_path: Path) -> None:
     empty = tmp_path / "empty.json"
     empty.write_text(json.dumps({"cost": 1.0}))

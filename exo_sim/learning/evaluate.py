@@ -195,7 +195,10 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
         else:
             label = f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
         profile = assist_profile.from_dict(best["assist"]) if "assist" in best else None
-        if profile is not None and env_cfg.exo_mode != "assist":
+        scheduled = isinstance(theta, ReflexSchedule) and theta.profiles is not None
+        if scheduled:
+            label += " with each node's assistance profile"
+        if (profile is not None or scheduled) and env_cfg.exo_mode != "assist":
             raise ValueError(f"{reflex} has an assistance profile, but {config} has env.exo_mode {env_cfg.exo_mode!r}")
 
         def factory(env: WalkVecEnv) -> Policy:

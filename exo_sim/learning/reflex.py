@@ -234,11 +234,14 @@ class ReflexBase:
     """The reflex controller's env action for an observation, plus the exo command of an assistance
     profile when one is given; installed as the env's base controller, so it runs at
     ``env.cfg.base_hz`` under the policy. ``theta``: (P,), one row per env (N, P), or a
-    :class:`~exo_sim.learning.reflex_schedule.ReflexSchedule` (parameters at each env's commanded
-    speed and current slope); ``ctrl`` and ``proj`` may be shared with other bases on the same env."""
+    :class:`~exo_sim.learning.reflex_schedule.ReflexSchedule` (parameters, and profile if it carries
+    profiles, at each env's commanded speed and current slope); ``ctrl`` and ``proj`` may be shared
+    with other bases on the same env."""
 
     def __init__(self, theta: np.ndarray | ReflexSchedule, env: WalkVecEnv, profile: np.ndarray | None = None, *,
                  ctrl: ReflexController | None = None, proj: ExcitationProjector | None = None) -> None:
+        if profile is not None and not isinstance(theta, np.ndarray) and theta.profiles is not None:
+            raise ValueError("ReflexBase: the schedule carries its own assistance profiles; give no separate profile")
         self.theta, self.profile, self.env = theta, profile, env
         self.ctrl = ctrl or ReflexController(env)
         self.proj = proj or ExcitationProjector(env)
@@ -255,13 +258,16 @@ class ReflexBase:
         return cls(from_dict(best["params"]), env)
 
     def __call__(self, obs: np.ndarray) -> np.ndarray:
-        theta = self.theta
-        if not isinstance(theta, np.ndarray):  # a schedule: the parameters of each env's condition
+        theta, profile = self.theta, self.profile
+        if not isinstance(theta, np.ndarray):  # a schedule: the parameters (and profile) of each env's condition
             sl = self.ctrl.slices
-            theta = theta(obs[:, sl["target_speed_mps"]][:, 0], obs[:, sl["slope_rad"]][:, 0])
+            speed, slope = obs[:, sl["target_speed_mps"]][:, 0], obs[:, sl["slope_rad"]][:, 0]
+            schedule = theta
+            theta = schedule(speed, slope)
+            profile = schedule.profile(speed, slope) if schedule.profiles is not None else None
         action = self.proj(self.ctrl(obs, theta))
-        if self.profile is not None:
-            action += assist_profile.exo_action(self.env, self.profile)
+        if profile is not None:
+            action += assist_profile.exo_action(self.env, profile)
         return action
 
     @staticmethod

@@ -107,15 +107,23 @@ def teacher_policy(runner: TeacherRunner, env: Any, *, base_every: int = 1) -> C
     policy must be called with every env's observation."""
     from exo_sim.learning import assist_profile
     from exo_sim.learning.reflex import ReflexBase
-    from exo_sim.learning.reflex_schedule import reflex_theta
+    from exo_sim.learning.reflex_schedule import ReflexSchedule, reflex_theta
 
     info = runner.info
+    schedule = None
     if info.reflex_schedule is None and info.reflex_params is None:
         env.set_base_controller(None)
     else:
         data = {"schedule": info.reflex_schedule} if info.reflex_schedule is not None else {"params": info.reflex_params}
-        base = ReflexBase(reflex_theta(data, "teacher metadata"), env)
+        theta = reflex_theta(data, "teacher metadata")
+        if isinstance(theta, ReflexSchedule) and theta.profiles is not None:
+            schedule, theta = theta, theta.reflexes_only()  # its profiles are timed here, with the single-profile case
+        base = ReflexBase(theta, env)
         env.set_base_controller(base if base_every == 1 else ReflexBase.hold(base, base_every))
+    if schedule is not None:
+        sl = env.obs_layout.slices()
+        return lambda obs: runner(obs) + assist_profile.exo_action(
+            env, schedule.profile(obs[:, sl["target_speed_mps"]][:, 0], obs[:, sl["slope_rad"]][:, 0]))
     if info.assist_profile is None:
         return runner
     profile = assist_profile.from_dict(info.assist_profile)
@@ -138,11 +146,12 @@ def export_reflex_teacher(reflex_path: str | Path, config_path: str | Path, out:
     theta = reflex_theta(data, str(reflex_path))  # validated; a vector gets every parameter named
     schedule = theta.to_json()["schedule"] if isinstance(theta, ReflexSchedule) else None
     params = None if isinstance(theta, ReflexSchedule) else to_dict(theta)
-    profile = None
-    if "assist" in data:
-        if env_cfg.exo_mode != "assist":
-            raise ValueError(f"{reflex_path} has an assistance profile, but {config_path} has env.exo_mode {env_cfg.exo_mode!r}")
-        profile = assist_profile.to_dict(assist_profile.from_dict(data["assist"]))
+    profile = assist_profile.to_dict(assist_profile.from_dict(data["assist"])) if "assist" in data else None
+    scheduled = isinstance(theta, ReflexSchedule) and theta.profiles is not None
+    if profile is not None and scheduled:
+        raise ValueError(f"{reflex_path}: a schedule with profiles per node and one more 'assist' profile")
+    if (profile is not None or scheduled) and env_cfg.exo_mode != "assist":
+        raise ValueError(f"{reflex_path} has an assistance profile, but {config_path} has env.exo_mode {env_cfg.exo_mode!r}")
     env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
     obs_dim, act_dim = env.obs_layout.size, env.act_layout.size
     env.close()
