@@ -121,6 +121,8 @@ def test_a_schedule_of_assisted_people_assists_each_env_with_its_nodes_profile(t
     reflex.write_text(json.dumps({**data, "assist": PROFILE}))
     with pytest.raises(ValueError, match="one more 'assist' profile"):
         export_reflex_teacher(reflex, ASSIST, tmp_path / "x.onnx")
+    with pytest.raises(ValueError, match="one more 'assist' profile"):
+        load_policy(reflex=str(reflex), config=ASSIST)
 
 
 def test_bad_reflex_files_are_refused_by_name(tmp_path: Path) -> None:

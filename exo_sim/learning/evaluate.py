@@ -180,9 +180,8 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
                  f"{state['env_steps']} env steps, commit {state.get('commit', '?')})")
         return (lambda env: checkpoint_policy(tcfg, state, env)), tcfg.env, label
     if reflex:
-        from exo_sim.learning import assist_profile
         from exo_sim.learning.reflex import ReflexBase
-        from exo_sim.learning.reflex_schedule import ReflexSchedule, reflex_theta
+        from exo_sim.learning.reflex_schedule import ReflexSchedule, reflex_theta, single_profile
 
         if not config:
             raise ValueError("--reflex needs --config (the file the controller was tuned with)")
@@ -194,12 +193,9 @@ def load_policy(*, checkpoint: str | None = None, reflex: str | None = None, con
             label = f"Reflex schedule `{reflex}` (nodes at {grid}, interpolated)"
         else:
             label = f"Reflex controller `{reflex}` (CMA-ES generation {best.get('generation')}, cost {best.get('cost'):.2f})"
-        profile = assist_profile.from_dict(best["assist"]) if "assist" in best else None
-        scheduled = isinstance(theta, ReflexSchedule) and theta.profiles is not None
-        if scheduled:
+        profile = single_profile(best, theta, env_cfg.exo_mode, f"{reflex} (env of {config})")
+        if isinstance(theta, ReflexSchedule) and theta.profiles is not None:
             label += " with each node's assistance profile"
-        if (profile is not None or scheduled) and env_cfg.exo_mode != "assist":
-            raise ValueError(f"{reflex} has an assistance profile, but {config} has env.exo_mode {env_cfg.exo_mode!r}")
 
         def factory(env: WalkVecEnv) -> Policy:
             env.set_base_controller(ReflexBase(theta, env, profile))  # at env.cfg.base_hz

@@ -74,10 +74,9 @@ class ReflexSchedule:
         """The same schedule without its profiles (for a caller that times the exo command itself)."""
         return ReflexSchedule(self.speeds_mps.tolist(), self.slopes_deg.tolist(), self.table, self.sources)
 
-    def _blend(self, table: np.ndarray, speed_mps: np.ndarray, slope_rad: np.ndarray) -> np.ndarray:
+    def _blend(self, t: np.ndarray, speed_mps: np.ndarray, slope_rad: np.ndarray) -> np.ndarray:
         v0, v1, wv = _bracket(self.speeds_mps, np.asarray(speed_mps, dtype=float))
         s0, s1, ws = _bracket(self.slopes_rad, np.asarray(slope_rad, dtype=float))
-        t = table
         return (((1 - wv) * (1 - ws))[:, None] * t[v0, s0] + ((1 - wv) * ws)[:, None] * t[v0, s1]
                 + (wv * (1 - ws))[:, None] * t[v1, s0] + (wv * ws)[:, None] * t[v1, s1])
 
@@ -128,6 +127,19 @@ def reflex_theta(data: dict[str, Any], source: str = "reflex file") -> np.ndarra
     if "params" in data:
         return from_dict(data["params"])
     raise ValueError(f"{source}: neither reflex parameters ('params') nor a reflex schedule ('schedule')")
+
+
+def single_profile(data: dict[str, Any], theta: np.ndarray | ReflexSchedule, exo_mode: str, source: str) -> np.ndarray | None:
+    """The one assistance profile of a reflex file's content (None without one), checked: a file
+    assists through one 'assist' entry or through its schedule's nodes, not both, and only in an
+    env whose exo assists (``exo_mode``)."""
+    profile = assist_profile.from_dict(data["assist"]) if "assist" in data else None
+    scheduled = isinstance(theta, ReflexSchedule) and theta.profiles is not None
+    if profile is not None and scheduled:
+        raise ValueError(f"{source}: a schedule with profiles per node and one more 'assist' profile")
+    if (profile is not None or scheduled) and exo_mode != "assist":
+        raise ValueError(f"{source} has an assistance profile, but env.exo_mode {exo_mode!r}")
+    return profile
 
 
 _SNAP = 1e-6  # interpolation weights closer than this to a node snap to it

@@ -139,19 +139,15 @@ def export_reflex_teacher(reflex_path: str | Path, config_path: str | Path, out:
     from exo_sim.learning import assist_profile
     from exo_sim.learning.evaluate import env_from_file
     from exo_sim.learning.reflex import to_dict
-    from exo_sim.learning.reflex_schedule import ReflexSchedule, reflex_theta
+    from exo_sim.learning.reflex_schedule import ReflexSchedule, reflex_theta, single_profile
 
     data = json.loads(Path(reflex_path).read_text())
     env_cfg = env_from_file(str(config_path))
     theta = reflex_theta(data, str(reflex_path))  # validated; a vector gets every parameter named
     schedule = theta.to_json()["schedule"] if isinstance(theta, ReflexSchedule) else None
     params = None if isinstance(theta, ReflexSchedule) else to_dict(theta)
-    profile = assist_profile.to_dict(assist_profile.from_dict(data["assist"])) if "assist" in data else None
-    scheduled = isinstance(theta, ReflexSchedule) and theta.profiles is not None
-    if profile is not None and scheduled:
-        raise ValueError(f"{reflex_path}: a schedule with profiles per node and one more 'assist' profile")
-    if (profile is not None or scheduled) and env_cfg.exo_mode != "assist":
-        raise ValueError(f"{reflex_path} has an assistance profile, but {config_path} has env.exo_mode {env_cfg.exo_mode!r}")
+    single = single_profile(data, theta, env_cfg.exo_mode, f"{reflex_path} (env of {config_path})")
+    profile = None if single is None else assist_profile.to_dict(single)
     env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
     obs_dim, act_dim = env.obs_layout.size, env.act_layout.size
     env.close()
