@@ -1,4 +1,5 @@
 #!/bin/bash
+# As run (stop 18). runs/node_X/best.json here = the committed artifacts/teacher/tuning/nodes/X/best.json (byte-identical).
 # Level row continuation from up16_0 (the faster basin reached from downhill), down in commanded speed.
 set -e
 cd /work/main
