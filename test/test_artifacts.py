@@ -102,3 +102,42 @@ def test_committed_reflex_schedule_walks_down_slopes_from_the_held_out_start() -
     for row in rows:
         assert row["success"] and row["strides"] >= 5, row  # weight-bearing strides, both feet, the first dropped
     assert abs(rows[0]["speed_error_mps"]) < 0.15
+
+
+def test_committed_slope_teacher_is_the_seed5_stage2_people_of_three_slopes() -> None:
+    """teacher_reflex_stage2_thigh_assist_slopes.onnx (the slope student's teacher): each node is
+    that slope's seed-5 stage-2 person with its own profile, as in the schedule file."""
+    import numpy as np
+
+    from exo_sim.learning import assist_profile
+    from exo_sim.learning.reflex import from_dict
+    from exo_sim.learning.reflex_schedule import ReflexSchedule
+
+    teacher = TeacherRunner(TEACHERS / "teacher_reflex_stage2_thigh_assist_slopes.onnx")
+    assert teacher.info.stage == "assist" and teacher.info.env.assist_clock == "thigh"
+    assert teacher.info.reflex_schedule is not None and teacher.info.assist_profile is None
+    schedule = ReflexSchedule.from_nodes(teacher.info.reflex_schedule["nodes"])
+    assert schedule.profiles is not None and schedule.slopes_deg.tolist() == [-10.0, -5.0, 0.0]
+    for j, name in enumerate(("reflex_stage2_thigh_assist_m10.json", "reflex_stage2_thigh_assist_m5.json",
+                              "reflex_stage2_thigh_assist.json")):
+        person = json.loads((TEACHERS / name).read_text())
+        np.testing.assert_array_equal(schedule.table[0, j], from_dict(person["params"]))
+        np.testing.assert_array_equal(schedule.profiles[0, j], assist_profile.from_dict(person["assist"]))
+    assert ReflexSchedule.from_file(TEACHERS / "reflex_stage2_thigh_assist_slopes.json").to_json() == schedule.to_json()
+
+
+def test_committed_uphill_schedule_climbs_from_the_held_out_start() -> None:
+    """reflex_schedule_up5.json, as evaluated: 8 s at 1.6 m/s commanded on +5 deg from start seed 0
+    (its +5 deg node was tuned on seeds 1-6), no fall, climbing at its own ~0.65 m/s."""
+    from exo_sim.env.walk import WalkVecEnv
+    from exo_sim.learning.evaluate import EvalConfig, load_policy, run_condition
+
+    factory, env_cfg, _ = load_policy(reflex=str(TEACHERS / "reflex_schedule_up5.json"),
+                                      config=str(TEACHERS.parents[1] / "config" / "train" / "reflex_160_upright_slope_node.yaml"))
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    try:
+        row = run_condition(factory, env, 1.6, 5.0, EvalConfig(duration_s=8.0, seed=0))
+    finally:
+        env.close()
+    assert row["success"] and row["strides"] >= 4, row
+    assert 0.5 < row["mean_speed_mps"] < 0.9
