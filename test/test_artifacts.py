@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from exo_control.policy.default_student import DEFAULT_STUDENT
 from exo_control.policy.student_runner import StudentRunner
@@ -13,6 +14,21 @@ from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER, SimBridgeConfig, bas
 from exo_sim.learning.teacher_export import TeacherRunner
 
 TEACHERS = Path(__file__).resolve().parents[1] / "artifacts" / "teacher"
+
+
+def _walk_from_held_out_start(reflex: str, config: str, speed_mps: float, slopes_deg: tuple[float, ...]
+                              ) -> tuple[list[dict[str, Any]], str]:
+    """8 s walks of a committed reflex file (tuned with config/train/``config``) from start seed 0,
+    one per slope; the evaluation rows and the policy's label."""
+    from exo_sim.env.walk import WalkVecEnv
+    from exo_sim.learning.evaluate import EvalConfig, load_policy, run_condition
+
+    factory, env_cfg, label = load_policy(reflex=str(TEACHERS / reflex), config=str(TEACHERS.parents[1] / "config" / "train" / config))
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    try:
+        return [run_condition(factory, env, speed_mps, g, EvalConfig(duration_s=8.0, seed=0)) for g in slopes_deg], label
+    finally:
+        env.close()
 
 
 def test_packaged_student_layout_and_provenance() -> None:
@@ -70,16 +86,7 @@ def test_committed_upright_walker_walks_upright_from_the_held_out_start() -> Non
     the earlier walkers (its evaluation: 20-23 deg per stride)."""
     import numpy as np
 
-    from exo_sim.env.walk import WalkVecEnv
-    from exo_sim.learning.evaluate import EvalConfig, load_policy, run_condition
-
-    factory, env_cfg, _ = load_policy(reflex=str(TEACHERS / "reflex_upright.json"),
-                                      config=str(TEACHERS.parents[1] / "config" / "train" / "reflex_160_upright_det.yaml"))
-    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
-    try:
-        row = run_condition(factory, env, 1.2, 0.0, EvalConfig(duration_s=8.0, seed=0))
-    finally:
-        env.close()
+    (row,), _ = _walk_from_held_out_start("reflex_upright.json", "reflex_160_upright_det.yaml", 1.2, (0.0,))
     assert row["success"] and row["strides"] >= 4  # weight-bearing strides of ~1.8 s, both feet, the first dropped
     assert np.isfinite(row["pelvis_tilt_rom_deg"]) and row["pelvis_tilt_rom_deg"] < 30.0
 
@@ -88,17 +95,8 @@ def test_committed_reflex_schedule_walks_down_slopes_from_the_held_out_start() -
     """reflex_schedule.json, as evaluated: 8 s at 1.2 m/s from start seed 0 (its nodes were tuned on
     seeds 1-3), on a tuned node (-10 deg) and between nodes (-2.5 deg: half level, half -5 deg
     parameters), no fall, and faster downhill than on the level."""
-    from exo_sim.env.walk import WalkVecEnv
-    from exo_sim.learning.evaluate import EvalConfig, load_policy, run_condition
-
-    factory, env_cfg, label = load_policy(reflex=str(TEACHERS / "reflex_schedule.json"),
-                                          config=str(TEACHERS.parents[1] / "config" / "train" / "reflex_160_upright_slope_node.yaml"))
+    rows, label = _walk_from_held_out_start("reflex_schedule.json", "reflex_160_upright_slope_node.yaml", 1.2, (-10.0, -2.5))
     assert "schedule" in label
-    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
-    try:
-        rows = [run_condition(factory, env, 1.2, slope, EvalConfig(duration_s=8.0, seed=0)) for slope in (-10.0, -2.5)]
-    finally:
-        env.close()
     for row in rows:
         assert row["success"] and row["strides"] >= 5, row  # weight-bearing strides, both feet, the first dropped
     assert abs(rows[0]["speed_error_mps"]) < 0.15
@@ -129,15 +127,6 @@ def test_committed_slope_teacher_is_the_seed5_stage2_people_of_three_slopes() ->
 def test_committed_uphill_schedule_climbs_from_the_held_out_start() -> None:
     """reflex_schedule_up5.json, as evaluated: 8 s at 1.6 m/s commanded on +5 deg from start seed 0
     (its +5 deg node was tuned on seeds 1-6), no fall, climbing at its own ~0.65 m/s."""
-    from exo_sim.env.walk import WalkVecEnv
-    from exo_sim.learning.evaluate import EvalConfig, load_policy, run_condition
-
-    factory, env_cfg, _ = load_policy(reflex=str(TEACHERS / "reflex_schedule_up5.json"),
-                                      config=str(TEACHERS.parents[1] / "config" / "train" / "reflex_160_upright_slope_node.yaml"))
-    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
-    try:
-        row = run_condition(factory, env, 1.6, 5.0, EvalConfig(duration_s=8.0, seed=0))
-    finally:
-        env.close()
+    (row,), _ = _walk_from_held_out_start("reflex_schedule_up5.json", "reflex_160_upright_slope_node.yaml", 1.6, (5.0,))
     assert row["success"] and row["strides"] >= 4, row
     assert 0.5 < row["mean_speed_mps"] < 0.9
