@@ -4,7 +4,10 @@ Cost of a candidate walking ``duration_s`` at each of ``speeds_mps`` x ``slopes_
 those conditions and the initial-state seeds):
     J = progress_weight x (1 - min(d, v* T) / (v* T)) + fall_weight x (1 - t_alive / T)
         + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3) + trunk_weight x sd(pitch)
-where d is the forward COM distance before a fall and v_mean = d / t_alive. The progress term
+where d is the forward COM distance before a fall and v_mean = d / t_alive. v* is the commanded
+speed, or ``cost_speed_mps`` when set: the env and the reflexes still get the commanded speed, but
+the cost then neither pays for speed above v* nor for speed the person cannot reach, so an
+assisted search and its control can be held to one walking speed. The progress term
 makes standing still (a strong local optimum of fall + speed costs alone) worse than walking
 forward for a while. sd(pitch) is the spread of the pelvis pitch (rad) while alive: the tuned
 gaits bow the trunk by tens of degrees every step (people keep it within a few degrees), which
@@ -83,6 +86,7 @@ class ReflexTuneConfig:
     progress_weight: float = param(100.0, "Weight of the missing fraction of the distance v* x T.", ge=0.0)
     fall_weight: float = param(30.0, "Weight of the fraction of the run not survived.", ge=0.0)
     speed_weight: float = param(20.0, "Weight of the mean speed error, per m/s.", ge=0.0)
+    cost_speed_mps: float = param(0.0, "Speed the cost scores against (progress goal, speed error, stall limit) in place of the commanded speed, m/s; the env and reflexes keep the commanded speed (0 = the commanded speed).", ge=0.0, le=2.5)
     effort_weight: float = param(5.0, "Weight of mean activation cubed.", ge=0.0)
     init_params: str = param("", "JSON file of named parameters to start from ('' = built-in guess).")
     action_noise_std: float = param(0.0, "White noise on every action dimension each policy step, added to the reflex action (a residual policy's exploration); the same sequence for every candidate.", ge=0.0, le=0.5)
@@ -108,6 +112,8 @@ class ReflexTuneConfig:
             raise ValueError("ReflexTuneConfig: trunk support needs trunk_support_generations > 0 (it must reach zero)")
         if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
             raise ValueError("ReflexTuneConfig: a slope approach needs slope_approach_generations > 0 (it must reach zero)")
+        if 0.0 < self.cost_speed_mps < 0.3:
+            raise ValueError(f"ReflexTuneConfig: cost_speed_mps must be 0 (the commanded speed) or at least 0.3 m/s, not {self.cost_speed_mps}")
         if self.assist_profile and self.env.exo_mode != "assist":
             raise ValueError(f"ReflexTuneConfig: assist_profile needs env.exo_mode: assist, not {self.env.exo_mode!r}")
 
@@ -139,6 +145,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     x_end = x0.copy()
     env.set_base_controller(ReflexBase(params, env, profile, ctrl=ctrl, proj=proj))  # at env.cfg.base_hz
     noise_rng = np.random.default_rng([seed, int(round(speed * 100)), int(round(slope_deg * 100)) + 10_000])
+    target = cfg.cost_speed_mps or speed  # v* of the cost
     for _ in range(steps):
         noise = np.tile(noise_rng.normal(0.0, cfg.action_noise_std, env.act_layout.size), (n, 1))
         obs, _r, fell, _trunc, _ = env.step(noise)  # the reflexes act through the base controller
@@ -150,18 +157,18 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
         t_alive += alive * env.cfg.policy_dt_s
         # Standing or creeping is not walking: stop those runs early (cost as a fall, and faster).
-        stalled = (t_alive >= cfg.stall_after_s) & (x_end - x0 < cfg.stall_fraction * speed * t_alive)
+        stalled = (t_alive >= cfg.stall_after_s) & (x_end - x0 < cfg.stall_fraction * target * t_alive)
         alive &= ~fell & ~stalled
         if not alive.any():
             break
     env.set_base_controller(None)
     t = np.maximum(t_alive, env.cfg.policy_dt_s)
     v_mean = (x_end - x0) / t
-    goal = speed * cfg.duration_s
+    goal = target * cfg.duration_s
     progress = np.clip(x_end - x0, 0.0, goal) / goal
     n_alive = t / env.cfg.policy_dt_s
     pitch_sd = np.sqrt(np.maximum(pitch_sq / n_alive - (pitch_sum / n_alive) ** 2, 0.0))
-    cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - speed), 1.5)
+    cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - target), 1.5)
             + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd)
     return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive}
 
