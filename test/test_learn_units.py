@@ -193,6 +193,21 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
     with_trunk, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), trunk, 1.2, 0)
     assert 0.0 < info["pitch_sd_rad"][0] < 0.5
     np.testing.assert_allclose(with_trunk, cost + 10.0 * info["pitch_sd_rad"])
+    # cost_speed_mps moves only the cost's target speed: same physics, the progress and speed terms
+    # scored against 0.5 m/s instead of the commanded 1.2 m/s.
+    slow = dataclasses.replace(cfg, cost_speed_mps=0.5)
+    at_slow, slow_info = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), slow, 1.2, 0)
+    np.testing.assert_array_equal(slow_info["speed_mps"], info["speed_mps"])
+    distance = info["speed_mps"] * info["t_alive_s"]
+
+    def target_terms(v_target: float) -> np.ndarray:
+        progress = np.clip(distance, 0.0, v_target * cfg.duration_s) / (v_target * cfg.duration_s)
+        return cfg.progress_weight * (1.0 - progress) + cfg.speed_weight * np.minimum(np.abs(info["speed_mps"] - v_target), 1.5)
+
+    np.testing.assert_allclose(at_slow - cost, target_terms(0.5) - target_terms(1.2), atol=1e-9)
+    assert not np.allclose(at_slow, cost)
+    with pytest.raises(ValueError, match="cost_speed_mps"):
+        dataclasses.replace(cfg, cost_speed_mps=0.1)
     assert env.base is None  # the tuning removes its base controller afterwards
     env.close()
 
