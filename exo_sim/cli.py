@@ -218,6 +218,15 @@ def _compare_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_spread(args: argparse.Namespace) -> int:
+    from exo_sim.learning.compare_spread import spread, write_spread
+
+    header = (f"# Assisted vs no-exo across pairings of separately tuned people\n\n`{_command()}`\n\n"
+              f"Pairings: " + ", ".join(f"`{d}`" for d in args.runs) + " (each folder's report.md names its two people).")
+    print(write_spread(spread([Path(d) for d in args.runs]), Path(args.out), header=header))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hip-exo-sim", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -308,6 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
     cm.add_argument("--runs", nargs="+", required=True, help="compare --out folders; a condition may appear in only one")
     cm.add_argument("--out", required=True)
     cm.set_defaults(func=_compare_merge)
+
+    cs = sub.add_parser("compare-spread", help="the spread of each change across pairings of separately tuned people "
+                                               "(each assisted search against each control)")
+    cs.add_argument("--runs", nargs="+", required=True, help="compare --out folders, one per pairing")
+    cs.add_argument("--out", required=True)
+    cs.set_defaults(func=_compare_spread)
     return parser
 
 

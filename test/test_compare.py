@@ -199,3 +199,38 @@ def test_merge_puts_per_slope_comparisons_in_one_table(tmp_path: Path) -> None:
         merge([level, level])
     with pytest.raises(ValueError, match="no comparison.csv"):
         merge([tmp_path / "missing"])
+
+
+def test_spread_summarises_each_change_across_pairings(tmp_path: Path) -> None:
+    from exo_sim.learning.compare_spread import spread
+
+    cfg = CompareConfig(skip_strides=1)
+    base = stride_outcomes(_synthetic_walk(0.2, 10.0, 0.0), 70.0, 700.0, cfg)
+    dirs = []
+    for i, (activation, speed) in enumerate([(0.19, 1.2), (0.21, 1.3), (0.18, 1.2)]):
+        assisted = stride_outcomes(_synthetic_walk(activation, 9.0, 7.0, speed=speed), 70.0, 700.0, cfg)
+        per = {"no_exo": {k: [v] for k, v in base.items()}, "assisted": {k: [v] for k, v in assisted.items()}}
+        rows = [_condition_row(1.2, 0.0, per, {"no_exo": 0, "assisted": i})]
+        rows.append(_condition_row(1.2, 5.0, per, {"no_exo": 8, "assisted": 8}, min_strides=100))  # too few: NaN
+        write_outputs(rows, tmp_path / f"pairing{i}")
+        dirs.append(tmp_path / f"pairing{i}")
+    level, uphill = spread(dirs)
+    assert (level["speed_mps"], level["slope_deg"], level["pairings"]) == (1.2, 0.0, 3)
+    # Activation -5, +5, -10 %.
+    assert level["activation_change_pct_mean"] == pytest.approx(-10.0 / 3)
+    assert level["activation_change_pct_min"] == pytest.approx(-10.0)
+    assert level["activation_change_pct_max"] == pytest.approx(5.0)
+    assert level["activation_change_pct_negative"] == 2 and level["activation_change_pct_n"] == 3
+    assert level["speed_change_pct_negative"] == 0 and level["speed_change_pct_max"] == pytest.approx(100 * (1.3 / 1.2 - 1))
+    assert level["speed_assisted_mean"] == pytest.approx((1.2 + 1.3 + 1.2) / 3) and level["falls_assisted"] == 0 + 1 + 2
+    assert uphill["activation_change_pct_n"] == 0 and np.isnan(uphill["activation_change_pct_mean"])
+    assert uphill["falls_no_exo"] == 24
+    assert main(["compare-spread", "--runs", *map(str, dirs), "--out", str(tmp_path / "spread")]) == 0
+    report = (tmp_path / "spread" / "report.md").read_text()
+    assert "| 1.2 | +0 | -3.3 (-10.0 to +5.0), negative in 2 of 3 |" in report
+    assert "| 1.2 | +5 | none of 3 |" in report
+    assert (tmp_path / "spread" / "spread.csv").read_text().count("\n") == 3
+    with pytest.raises(ValueError, match="at least two comparisons"):
+        spread(dirs[:1])
+    with pytest.raises(ValueError, match="compare spread: .*missing has no comparison.csv"):
+        spread([dirs[0], tmp_path / "missing"])

@@ -241,16 +241,21 @@ def read_rows(csv_path: Path) -> list[dict[str, Any]]:
         return [{k: value(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
 
+def read_comparison(out_dir: Path, who: str) -> list[dict[str, Any]]:
+    """The rows of a ``compare`` output folder; ``who`` names the caller in the error."""
+    path = Path(out_dir) / "comparison.csv"
+    if not path.is_file():
+        raise ValueError(f"{who}: {out_dir} has no comparison.csv (not a compare output folder)")
+    return read_rows(path)
+
+
 def merge(out_dirs: Sequence[Path]) -> list[dict[str, Any]]:
     """One table from several comparisons (e.g. a pair of people tuned per slope), each row tagged with
     the comparison it came from; a condition may come from only one of them."""
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[float, float], str] = {}
     for d in out_dirs:
-        path = Path(d) / "comparison.csv"
-        if not path.is_file():
-            raise ValueError(f"compare merge: {d} has no comparison.csv (not a compare output folder)")
-        for r in read_rows(path):
+        for r in read_comparison(d, "compare merge"):
             key = (float(r["speed_mps"]), float(r["slope_deg"]))
             if key in seen:
                 raise ValueError(f"compare merge: {key[0]} m/s, {key[1]:+g} deg is in both {seen[key]} and {d}")
