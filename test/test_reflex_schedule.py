@@ -17,7 +17,14 @@ from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.reflex import INITIAL, NAMES, ReflexBase, from_unit, to_dict
 from exo_sim.learning.reflex_schedule import ReflexSchedule, node_from_tuning
-from exo_sim.learning.reflex_tune import ReflexTuneConfig, _recorded_aids, next_slope_offset, next_slope_scale, tune
+from exo_sim.learning.reflex_tune import (
+    ReflexTuneConfig,
+    _recorded_aids,
+    next_slope_offset,
+    next_slope_scale,
+    next_speed_offset,
+    tune,
+)
 from exo_sim.models import BodyConfig
 
 REPO = Path(__file__).resolve().parents[1]
@@ -141,10 +148,24 @@ def test_scheduled_base_acts_with_each_envs_own_node() -> None:
     env.close()
 
 
-def test_slope_curriculum_widens_after_full_runs_and_resumes(tmp_path: Path) -> None:
+def test_slope_and_speed_curricula_advance_after_full_runs_and_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from exo_sim.learning import reflex_tune
+
     cfg = ReflexTuneConfig(env=ENV, speeds_mps=(1.2,), slopes_deg=(-4.0, 4.0), seeds=(0,), duration_s=0.05,
                            popsize=4, generations=2, slope_scale_start=0.25, slope_scale_step=0.5, stall_fraction=0.0,
-                           slope_offset_start_deg=-0.75, slope_offset_step_deg=0.5)
+                           slope_offset_start_deg=-0.75, slope_offset_step_deg=0.5,
+                           speed_offset_start_mps=0.08, speed_offset_step_mps=0.05)
+    assert next_speed_offset(cfg, 0.08) == 0.03 and next_speed_offset(cfg, 0.03) == 0.0 and next_speed_offset(cfg, -0.4) == -0.35
+    with pytest.raises(ValueError, match="speed_offset_start_mps 1.5 takes the commanded speeds"):
+        dataclasses.replace(cfg, speed_offset_start_mps=1.5)
+    commanded: list[float] = []
+    real_rollout = reflex_tune.rollout_cost
+
+    def recording_rollout(env, ctrl, proj, params, cfg_, speed, *args, **kwargs):  # type: ignore[no-untyped-def]
+        commanded.append(round(speed, 6))
+        return real_rollout(env, ctrl, proj, params, cfg_, speed, *args, **kwargs)
+
+    monkeypatch.setattr(reflex_tune, "rollout_cost", recording_rollout)
     assert next_slope_scale(cfg, 0.25) == 0.75 and next_slope_scale(cfg, 0.75) == 1.0
     assert next_slope_offset(cfg, -0.75) == -0.25 and next_slope_offset(cfg, -0.25) == 0.0 == next_slope_offset(cfg, 0.0)
     assert next_slope_offset(cfg, 0.75) == 0.25  # an uphill start comes down
@@ -154,30 +175,35 @@ def test_slope_curriculum_widens_after_full_runs_and_resumes(tmp_path: Path) -> 
     # 0.05 s runs: every candidate walks every run to the end, so each generation widens the slopes.
     run = tmp_path / "run"
     tune(cfg, run)
-    assert json.loads((run / "curriculum.json").read_text()) == {"slope_scale": 1.0, "slope_offset_deg": 0.0}
+    assert json.loads((run / "curriculum.json").read_text()) == {"slope_scale": 1.0, "slope_offset_deg": 0.0, "speed_offset_mps": 0.0}
     tune(cfg, run, resume=True, generations=1)
+    assert commanded == [1.28, 1.28, 1.23, 1.23, 1.2, 1.2]  # both slopes, each generation: the env is commanded speed + offset
     with (run / "progress.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert [float(r["slope_scale"]) for r in rows] == [0.25, 0.75, 1.0]
     assert [float(r["slope_offset_deg"]) for r in rows] == [-0.75, -0.25, 0.0]
+    assert [float(r["speed_offset_mps"]) for r in rows] == [0.08, 0.03, 0.0]
     best = json.loads((run / "best.json").read_text())
-    assert best["aids"][-2:] == [1.0, 0.0] and best["generation"] == 3  # only full-slope candidates from generation 3
-    # A run from before the offset (its curriculum.json has the scale only) resumes with no offset.
+    assert best["aids"][-3:] == [1.0, 0.0, 0.0] and best["generation"] == 3  # only unaided candidates from generation 3
+    # A run from before the offsets (its curriculum.json has the scale only) resumes with neither.
     (run / "curriculum.json").write_text(json.dumps({"slope_scale": 1.0}))
-    tune(dataclasses.replace(cfg, slope_offset_start_deg=-5.0), run, resume=True, generations=1)
+    tune(dataclasses.replace(cfg, slope_offset_start_deg=-5.0, speed_offset_start_mps=0.5), run, resume=True, generations=1)
     with (run / "progress.csv").open() as f:
-        assert float(list(csv.DictReader(f))[-1]["slope_offset_deg"]) == 0.0
+        last = list(csv.DictReader(f))[-1]
+        assert float(last["slope_offset_deg"]) == 0.0 == float(last["speed_offset_mps"])
     # Runs that never walk to the end keep the scale.
     stuck = dataclasses.replace(cfg, duration_s=8.0, generations=1, stall_fraction=0.9, stall_after_s=0.1)
     tune(stuck, tmp_path / "stuck")
-    assert json.loads((tmp_path / "stuck" / "curriculum.json").read_text()) == {"slope_scale": 0.25, "slope_offset_deg": -0.75}
+    assert json.loads((tmp_path / "stuck" / "curriculum.json").read_text()) == {"slope_scale": 0.25, "slope_offset_deg": -0.75,
+                                                                                "speed_offset_mps": 0.08}
 
 
 def test_best_files_from_before_each_aid_read_in_todays_layout() -> None:
-    assert _recorded_aids({"trunk_support": [5.0, 1.0]}) == [5.0, 1.0, 0.0, 0.0, 1.0, 0.0]
-    assert _recorded_aids({"aids": [0.0, 0.0, 2.0, 1.0]}) == [0.0, 0.0, 2.0, 1.0, 1.0, 0.0]
-    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 0.5]}) == [0.0, 0.0, 0.0, 0.0, 0.5, 0.0]
-    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 1.0, -2.0]}) == [0.0, 0.0, 0.0, 0.0, 1.0, -2.0]
+    assert _recorded_aids({"trunk_support": [5.0, 1.0]}) == [5.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    assert _recorded_aids({"aids": [0.0, 0.0, 2.0, 1.0]}) == [0.0, 0.0, 2.0, 1.0, 1.0, 0.0, 0.0]
+    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 0.5]}) == [0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0]
+    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 1.0, -2.0]}) == [0.0, 0.0, 0.0, 0.0, 1.0, -2.0, 0.0]
+    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.2]}) == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.2]
 
 
 def test_evaluate_runs_a_schedule(tmp_path: Path) -> None:

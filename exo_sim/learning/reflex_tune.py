@@ -26,7 +26,10 @@ generation whose best candidate walks every run to the end. A slope offset does 
 addition: the slopes start ``slope_offset_start_deg`` away from ``slopes_deg`` (negative = more
 downhill, where gravity helps the gait along) and move ``slope_offset_step_deg`` toward them after
 every such generation. That is continuation up from the downhill gaits, the one lead past the
-gaits' propulsion limit (``curriculum.json`` keeps both for a resumed run). ``best.json`` compares
+gaits' propulsion limit. A speed offset does the same for the commanded speed
+(``speed_offset_start_mps``, ``speed_offset_step_mps``): the commanded speed enters the reflex laws,
+and a gait tuned at one speed falls when commanded another, so a gait found at one speed is
+carried to the next in small steps (``curriculum.json`` keeps scale and offsets for a resumed run). ``best.json`` compares
 candidates only under equal aids, slope scale and offset, so its final entry is an unaided walker
 on the full slopes. Every
 generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
@@ -105,6 +108,8 @@ class ReflexTuneConfig:
     slope_scale_step: float = param(0.1, "Slope curriculum: the fraction grows by this much after each generation whose best candidate walks every run to the end, up to 1.", gt=0.0, le=1.0)
     slope_offset_start_deg: float = param(0.0, "Slope curriculum: the tuning slopes start this far from scale x slopes_deg, deg (negative = downhill; 0 = off).", ge=-15.0, le=15.0)
     slope_offset_step_deg: float = param(0.5, "Slope curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, deg.", gt=0.0, le=15.0)
+    speed_offset_start_mps: float = param(0.0, "Speed curriculum: the commanded speeds start this far from speeds_mps, m/s (0 = off).", ge=-2.0, le=2.0)
+    speed_offset_step_mps: float = param(0.05, "Speed curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, m/s.", gt=0.0, le=1.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -114,6 +119,9 @@ class ReflexTuneConfig:
             raise ValueError("ReflexTuneConfig: a slope approach needs slope_approach_generations > 0 (it must reach zero)")
         if 0.0 < self.cost_speed_mps < 0.3:
             raise ValueError(f"ReflexTuneConfig: cost_speed_mps must be 0 (the commanded speed) or at least 0.3 m/s, not {self.cost_speed_mps}")
+        if not all(0.3 <= v + self.speed_offset_start_mps <= 2.5 for v in self.speeds_mps):
+            raise ValueError(f"ReflexTuneConfig: speed_offset_start_mps {self.speed_offset_start_mps} takes the commanded speeds "
+                             f"{self.speeds_mps} outside 0.3-2.5 m/s")
         if self.assist_profile and self.env.exo_mode != "assist":
             raise ValueError(f"ReflexTuneConfig: assist_profile needs env.exo_mode: assist, not {self.env.exo_mode!r}")
 
@@ -195,10 +203,19 @@ def next_slope_scale(cfg: ReflexTuneConfig, scale: float) -> float:
     return min(1.0, round(scale + cfg.slope_scale_step, 9))
 
 
+def _toward_zero(offset: float, step: float) -> float:
+    """One ``step`` closer to 0, never past it."""
+    return round(float(offset - np.sign(offset) * min(step, abs(offset))), 9)
+
+
 def next_slope_offset(cfg: ReflexTuneConfig, offset_deg: float) -> float:
-    """The slope offset after a generation walked every run: one step closer to 0, never past it."""
-    step = min(cfg.slope_offset_step_deg, abs(offset_deg))
-    return round(float(offset_deg - np.sign(offset_deg) * step), 9)
+    """The slope offset after a generation walked every run."""
+    return _toward_zero(offset_deg, cfg.slope_offset_step_deg)
+
+
+def next_speed_offset(cfg: ReflexTuneConfig, offset_mps: float) -> float:
+    """The speed offset after a generation walked every run."""
+    return _toward_zero(offset_mps, cfg.speed_offset_step_mps)
 
 
 def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generations: int | None = None,
@@ -237,6 +254,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     state = json.loads(curriculum_path.read_text()) if curriculum_path.exists() else {}
     scale = state.get("slope_scale", cfg.slope_scale_start)
     offset = state.get("slope_offset_deg", cfg.slope_offset_start_deg if not state else 0.0)  # absent: a run from before the offset
+    speed_offset = state.get("speed_offset_mps", cfg.speed_offset_start_mps if not state else 0.0)
     env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
     ctrl, proj = ReflexController(env), ExcitationProjector(env)
     try:
@@ -245,14 +263,14 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             support, approach = trunk_support(cfg, es.countiter + 1), slope_approach(cfg, es.countiter + 1)
             env.set_trunk_support(*support)
             env.set_slope_approach(*approach)
-            aids = [*support, *approach, scale, offset]
+            aids = [*support, *approach, scale, offset, speed_offset]
             xs = es.ask()
             n = len(NAMES)
             params = np.stack([from_unit(x[:n]) for x in xs])
             profiles = np.stack([assist_profile.from_unit(x[n:]) for x in xs]) if cfg.assist_profile else None
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
-            runs = [(v, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
+            runs = [(v + speed_offset, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
             per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": []}
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
@@ -279,16 +297,18 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_activation": float(info["activation"][i]),
                    "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0],
                    "slope_level_s": approach[0], "slope_ramp_s": approach[1], "slope_scale": scale,
-                   "slope_offset_deg": offset}
+                   "slope_offset_deg": offset, "speed_offset_mps": speed_offset}
             _append_csv(run_dir / "progress.csv", row)
             if walked_all[i]:
                 scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
-            curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset}))
+                speed_offset = next_speed_offset(cfg, speed_offset)
+            curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset, "speed_offset_mps": speed_offset}))
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
-                        "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f, offset %+.2f deg | %.1f s",
+                        "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f, offset %+.2f deg, "
+                        "speed offset %+.2f m/s | %.1f s",
                         row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
                         float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_best_activation"],
-                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], row["wall_s"])
+                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], speed_offset, row["wall_s"])
     finally:
         env.close()
     return best
@@ -297,7 +317,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
 def _recorded_aids(best: dict[str, Any]) -> list[float]:
     """The aids a ``best.json`` was scored under, in today's layout (older files lack the later ones)."""
     aids = list(best.get("aids", [*best.get("trunk_support", (0.0, 0.0)), 0.0, 0.0]))  # before the slope aid
-    return aids + [1.0, 0.0][len(aids) - 4:]  # before the slope scale (1) and the slope offset (0)
+    return aids + [1.0, 0.0, 0.0][len(aids) - 4:]  # before the slope scale (1), slope offset (0), speed offset (0)
 
 
 def _append_csv(path: Path, row: dict[str, float]) -> None:
