@@ -308,7 +308,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                         "speed offset %+.2f m/s | %.1f s",
                         row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
                         float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_best_activation"],
-                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], speed_offset, row["wall_s"])
+                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], row["speed_offset_mps"], row["wall_s"])
     finally:
         env.close()
     return best
