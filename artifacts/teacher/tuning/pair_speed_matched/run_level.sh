@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed-matched level stage-2 pairs (stop 19): the stop-16 thigh-pair settings from the stage-1
 # person, but one commanded speed (1.2 m/s) and cost_speed_mps=0.85, fixed before any run (between
-# the stop-16 control's 0.89 and assisted person's 0.84 m/s at 1.2 m/s). Usage: run_level.sh assist|noexo
+# the stop-16 control's 0.89 and assisted person's 0.84 m/s at 1.2 m/s). Usage: run_level.sh assist|noexo (logs: tune_lvm_SIDE.log)
 set -euo pipefail
 side=$1
 if [ "$side" = assist ]; then
