@@ -30,8 +30,8 @@ gaits' propulsion limit. A speed offset does the same for the commanded speed
 (``speed_offset_start_mps``, ``speed_offset_step_mps``): the commanded speed enters the reflex laws,
 and a gait tuned at one speed falls when commanded another, so a gait found at one speed is
 carried to the next in small steps (``curriculum.json`` keeps scale and offsets for a resumed run). ``best.json`` compares
-candidates only under equal aids, slope scale and offset, so its final entry is an unaided walker
-on the full slopes. Every
+candidates only under equal aids, slope scale and both offsets, so its final entry is an unaided
+walker on the full slopes at the target speeds. Every
 generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
 """
 
