@@ -30,6 +30,12 @@ CHANGES = {
 }
 
 
+def _finite(pairings: Sequence[dict[str, Any]], col: str) -> np.ndarray:
+    """The finite values of ``col`` over the pairings (a condition one side never walked has none)."""
+    v = np.array([float(r[col]) for r in pairings])
+    return v[np.isfinite(v)]
+
+
 def spread(out_dirs: Sequence[Path]) -> list[dict[str, Any]]:
     """One row per condition over the pairings in ``out_dirs`` (each a compare output folder)."""
     if len(out_dirs) < 2:
@@ -42,15 +48,14 @@ def spread(out_dirs: Sequence[Path]) -> list[dict[str, Any]]:
     for (speed, slope), pairings in sorted(by_condition.items()):
         row: dict[str, Any] = {"speed_mps": speed, "slope_deg": slope, "pairings": len(pairings)}
         for col in CHANGES:
-            v = np.array([float(r[col]) for r in pairings])
-            v = v[np.isfinite(v)]
+            v = _finite(pairings, col)
             row[f"{col}_n"] = len(v)
             row[f"{col}_negative"] = int(np.sum(v < 0.0))
             for stat, fn in (("mean", np.mean), ("min", np.min), ("max", np.max)):
                 row[f"{col}_{stat}"] = float(fn(v)) if len(v) else float("nan")
         for side in ("no_exo", "assisted"):
-            v = np.array([float(r[f"speed_{side}"]) for r in pairings])
-            row[f"speed_{side}_mean"] = float(np.mean(v[np.isfinite(v)])) if np.isfinite(v).any() else float("nan")
+            v = _finite(pairings, f"speed_{side}")
+            row[f"speed_{side}_mean"] = float(np.mean(v)) if len(v) else float("nan")
             row[f"falls_{side}"] = int(sum(int(r[f"falls_{side}"]) for r in pairings))
         rows.append(row)
     return rows
