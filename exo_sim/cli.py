@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import shlex
@@ -196,7 +197,10 @@ def _compare(args: argparse.Namespace) -> int:
 
     no_exo, no_exo_env, no_exo_label = source(args.no_exo, args.no_exo_config, "--no-exo")
     assisted, trained, assisted_label = source(args.assisted, args.assisted_config, "--assisted")
-    if no_exo_env.exo_mode == "assist":
+    if args.no_exo_unpowered:  # the same policy and profile, but the motors get no current
+        no_exo_env = dataclasses.replace(no_exo_env, exo_mode="no_exo")
+        no_exo_label += ", with the exo worn and unpowered"
+    elif no_exo_env.exo_mode == "assist":
         raise ValueError(f"compare: the --no-exo condition ({args.no_exo}) drives the exo (env.exo_mode: assist)")
     sim = build_model(trained.body, trained.exo, timestep_s=trained.timestep_s)  # one build for both envs
     rows = compare(no_exo, assisted, no_exo_env, trained, cfg, sim=sim)
@@ -309,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--assisted", required=True, help="exported stage-2 teacher (.onnx), or reflex parameters with an assistance profile (.json)")
     co.add_argument("--no-exo-config", help="for a .json --no-exo: the reflex-tune config it was tuned with")
     co.add_argument("--assisted-config", help="for a .json --assisted: the reflex-tune config it was tuned with")
+    co.add_argument("--no-exo-unpowered", action="store_true",
+                    help="the --no-exo person may be an assisted one (its config drives the exo): it walks with the exo "
+                         "worn and unpowered. With the same person as --assisted, the change is the torque's own "
+                         "effect on the adapted gait, apart from how that gait differs from a control's")
     co.add_argument("--out", required=True)
     co.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="CompareConfig override")
     co.set_defaults(func=_compare)

@@ -146,6 +146,38 @@ def test_compare_command_takes_reflex_people_with_a_co_tuned_profile(tmp_path: P
               "--assisted-config", str(tmp_path / "assist.yaml"), "--out", str(tmp_path / "bad")])
 
 
+def test_unpowered_no_exo_is_the_assisted_person_with_its_motors_off(tmp_path: Path) -> None:
+    """`compare --no-exo-unpowered` walks the assisted person with the exo worn and no torque: the
+    same walk, to the last digit, as that person driving the exo with its profile's pulses set to zero."""
+    import csv
+    import json
+
+    import yaml
+
+    from exo_sim.cli import main
+
+    repo = Path(__file__).resolve().parents[1]
+    tuned = yaml.safe_load((repo / "config" / "train" / "reflex_160.yaml").read_text())
+    tuned["reflex_tuning"]["ros__parameters"]["env"]["exo_mode"] = "assist"
+    (tmp_path / "assist.yaml").write_text(yaml.safe_dump(tuned))
+    person = json.loads((repo / "artifacts" / "teacher" / "reflex_160.json").read_text())
+    profile = {"ext_nm": 6.0, "ext_phase": 0.15, "flex_nm": 6.0, "flex_phase": 0.6, "width": 0.08}
+    (tmp_path / "assisted.json").write_text(json.dumps({**person, "assist": profile}))
+    (tmp_path / "zeroed.json").write_text(json.dumps({**person, "assist": {**profile, "ext_nm": 0.0, "flex_nm": 0.0}}))
+    common = ["--no-exo", str(tmp_path / "assisted.json"), "--no-exo-config", str(tmp_path / "assist.yaml"),
+              "--no-exo-unpowered", "--assisted-config", str(tmp_path / "assist.yaml"), "--set", "speeds_mps=[1.2]",
+              "--set", "slopes_deg=[0.0]", "--set", "seeds=[0]", "--set", "duration_s=4.0", "--set", "skip_strides=0",
+              "--set", "min_strides=1"]
+    assert main(["compare", *common, "--assisted", str(tmp_path / "zeroed.json"), "--out", str(tmp_path / "zero")]) == 0
+    assert main(["compare", *common, "--assisted", str(tmp_path / "assisted.json"), "--out", str(tmp_path / "on")]) == 0
+    [zero] = list(csv.DictReader((tmp_path / "zero" / "comparison.csv").open()))
+    [on] = list(csv.DictReader((tmp_path / "on" / "comparison.csv").open()))
+    for key in ("activation", "power_total", "speed"):
+        assert zero[f"{key}_no_exo"] == zero[f"{key}_assisted"] == on[f"{key}_no_exo"]  # unpowered = zero torque
+    assert on["activation_no_exo"] != on["activation_assisted"]  # the torque changes the walk
+    assert "with the exo worn and unpowered" in (tmp_path / "on" / "report.md").read_text()
+
+
 def test_a_swing_foot_scuffing_the_ground_is_not_a_stride() -> None:
     """A light touch (0.2 BW for 30 ms) in mid-swing passes the contact threshold but bears no
     weight: strides still run heel strike to heel strike."""
