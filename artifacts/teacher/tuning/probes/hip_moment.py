@@ -1,8 +1,8 @@
 """Where in the thigh's phase the biological hip moment and the exo torque act (stop 20 probe).
 
-    python artifacts/teacher/tuning/probes/hip_moment.py FILE CONFIG [--unpowered] [--speed 1.2]
+    python artifacts/teacher/tuning/probes/hip_moment.py FILE CONFIG [--unpowered] [--speed 1.2] [--slope 0]
 
-Walks one reflex person (level ground, start seeds 0-3, 20 s, the first 4 s dropped; falls cut short)
+Walks one reflex person (commanded speed m/s, slope deg; start seeds 0-3, 20 s, the first 4 s dropped; falls cut short)
 and bins both hips' biological moment (actuator moment minus the exo's), exo torque and hip
 flexor / extensor activation by the leg's thigh phase (exo_sim.env.thigh_phase: 0 at peak thigh
 flexion), 20 bins. Moments in Nm, flexion positive. With --unpowered the person walks with the exo
@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("config")
     ap.add_argument("--unpowered", action="store_true")
     ap.add_argument("--speed", type=float, default=1.2)
+    ap.add_argument("--slope", type=float, default=0.0)
     args = ap.parse_args()
     factory, env_cfg, label = load_policy(reflex=args.file, config=args.config)
     env_cfg = dataclasses.replace(env_cfg, assist_clock="thigh")
@@ -41,7 +42,7 @@ def main() -> None:
     ext = [[muscles.index(f"{m}_{s}") for m in ("glutmax", "hamstrings")] for s in ("l", "r")]
     phase, bio, exo, act_f, act_e = [], [], [], [], []
     for seed in SEEDS:
-        obs, _ = env.reset(seed=seed, options={"speed_mps": args.speed, "slope_deg": 0.0})
+        obs, _ = env.reset(seed=seed, options={"speed_mps": args.speed, "slope_deg": args.slope})
         for k in range(int(SECONDS * env_cfg.policy_hz)):
             obs, _, fell, _, _ = env.step(policy(obs))
             if fell[0]:
@@ -58,7 +59,7 @@ def main() -> None:
                 act_e.append(a[ext[leg]].mean())
     ph, b, e, af, ae = map(np.asarray, (phase, bio, exo, act_f, act_e))
     idx = np.minimum((ph * BINS).astype(int), BINS - 1)
-    print(f"{label}{' (exo unpowered)' if args.unpowered else ''}, {args.speed} m/s level, {len(ph) // 2} samples per leg")
+    print(f"{label}{' (exo unpowered)' if args.unpowered else ''}, {args.speed} m/s, {args.slope:+g} deg, {len(ph) // 2} samples per leg")
     print("thigh phase | bio hip moment (Nm) | exo torque (Nm) | hip flexor act | hip extensor act")
     for i in range(BINS):
         m = idx == i
