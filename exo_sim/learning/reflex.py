@@ -7,7 +7,8 @@ excitations are pre-stimulations plus reflexes on the teacher's observation: for
 (tibialis anterior, iliopsoas in swing, with hamstring-length inhibition of iliopsoas), trunk
 balance of the stance hip (PD on the pelvis pitch, shared by the legs' load), swing initiation of
 the trailing leg in double support, and a swing-hip PD toward a speed-dependent target angle
-(Song & Geyer 2015's foot placement idea). No reference trajectory anywhere.
+(Song & Geyer 2015's foot placement idea), and hip drive that yields to the exo's torque
+(``hip_yield_*``). No reference trajectory anywhere.
 
 Every env can have its own parameter vector (one CMA-ES candidate per env). The controller is
 left/right symmetric and stateless, so it is consistent with the env's phase mirroring. The
@@ -83,6 +84,15 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     # while the leg trails in double support (the other foot down, as a contralateral-contact reflex)
     # does the push-off before the leading leg's collision (Kuo's pre-emptive push-off).
     "sol_dsup": (0.0, 0.2, 0.0, 1.0),  # soleus and gastrocnemius in trailing double support
+    # Yielding to the exo: the force and length reflexes barely change when a hip torque helps them
+    # (artifacts/teacher/README.md, stop 20), where people lower the drive of the muscles an exo
+    # assists (e.g. soleus under a powered ankle exo, Sawicki & Ferris 2008). Each hip's extensor
+    # (gluteus maximus, hamstrings) and flexor (iliopsoas, rectus femoris) drive is lowered by these
+    # gains times the exo torque that acts in its direction, as a fraction of env.reward.torque_norm_nm
+    # (the exo-torque observation), in stance and swing. Zero without an exo, so a no-exo person's
+    # gait does not depend on them; 0 keeps earlier parameter files as they were.
+    "hip_yield_ext": (0.0, 0.5, 0.0, 3.0),  # extensor drive per unit of extension torque
+    "hip_yield_flex": (0.0, 0.5, 0.0, 3.0),  # flexor drive per unit of flexion torque
 }
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
@@ -132,6 +142,7 @@ class ReflexController:
         lean_rate = o[:, s["pelvis_angvel_rps"]][:, 1]
         jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
         grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]
+        exo = o[:, s["exo_torque_norm"]]  # (N, 2) left, right; + = flexion
         v_target = o[:, s["target_speed_mps"]][:, 0]
         speed_err = o[:, s["com_vel_mps"]][:, 0] - v_target
         slope = o[:, s["slope_rad"]][:, 0]
@@ -192,11 +203,14 @@ class ReflexController:
                 "vasti": p["vas_p0"] * 0.5 + p["sw_knee_ext"] * near,
                 "fdl": p["toe_p0"], "edl": p["toe_p0"] + p["edl_ta"] * ta_sw,
             }
+            ext_help = p["hip_yield_ext"] * np.maximum(-exo[:, k], 0.0)
+            flex_help = p["hip_yield_flex"] * np.maximum(exo[:, k], 0.0)
+            yield_by = {"glutmax": ext_help, "hamstrings": ext_help, "iliopsoas": flex_help, "rectfem": flex_help}
             for name, i in m.items():
                 if name in ("abd", "add"):
                     u[:, i] = p["abd_add_p0"]
                 else:
-                    u[:, i] = np.where(stance, st[name], sw[name])
+                    u[:, i] = np.where(stance, st[name], sw[name]) - yield_by.get(name, 0.0)
         return np.clip(u, 0.0, 1.0)
 
 

@@ -133,3 +133,40 @@ def test_push_off_burst_in_trailing_double_support_only(sim: SimModel, swing_sha
         assert change.keys() == expected
         assert all(v == pytest.approx(0.3) for v in change.values())
     env.close()
+
+
+def test_hip_drive_yields_to_the_exo_torque_in_its_direction(sim: SimModel) -> None:
+    """hip_yield_ext / hip_yield_flex: a leg's gluteus maximus and hamstrings lose gain x the extension
+    torque its exo applies (fraction of torque_norm_nm), iliopsoas and rectus femoris gain x the flexion
+    torque; the other leg's muscles, the other direction, zero torque and the neutral gain 0 are untouched."""
+    from exo_sim.learning.reflex import NAMES, to_dict
+
+    env = WalkVecEnv(CFG, 1, nthread=1, autoreset=False, sim=sim)
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0, "start_seed": 3})
+    sl = env.obs_layout.slices()
+    obs = obs.astype(float)
+    obs[:, sl["grf_per_bw"]] = 0.0
+    obs[:, sl["grf_per_bw"].start + 5] = 0.9  # right leg in stance, left in swing
+    ctrl = ReflexController(env)
+    # drives well inside [0, 1] (no swing PD or iliopsoas length feedback), so nothing clips
+    base = from_dict({**{n: 0.0 for n in NAMES if n.endswith("_p0")}, "glu_p0": 0.4, "ham_p0": 0.4, "hfl_p0": 0.4,
+                      "rf_swing": 0.4, "sw_kp": 0.0, "sw_kd": 0.0, "hfl_gl": 0.0, "hfl_lean": 0.0})
+    yielding = from_dict({**to_dict(base), "hip_yield_ext": 0.5, "hip_yield_flex": 0.25})
+    muscles = env.index.muscles
+
+    def change(exo_left: float, exo_right: float) -> dict[str, float]:
+        o = obs.copy()
+        o[:, sl["exo_torque_norm"]] = (exo_left, exo_right)
+        base_u, yield_u = ctrl(o, base)[0], ctrl(o, yielding)[0]
+        assert np.allclose(ctrl(o, base)[0], ctrl(obs, base)[0])  # gain 0: the torque changes nothing
+        return {m: yield_u[i] - base_u[i] for i, m in enumerate(muscles) if abs(yield_u[i] - base_u[i]) > 1e-9}
+
+    assert change(0.0, 0.0) == {}
+    flex_left_ext_right = change(0.4, -0.4)
+    assert flex_left_ext_right.keys() == {"iliopsoas_l", "rectfem_l", "glutmax_r", "hamstrings_r"}
+    assert flex_left_ext_right["iliopsoas_l"] == pytest.approx(-0.1) and flex_left_ext_right["rectfem_l"] == pytest.approx(-0.1)
+    assert flex_left_ext_right["glutmax_r"] == pytest.approx(-0.2) and flex_left_ext_right["hamstrings_r"] == pytest.approx(-0.2)
+    ext_left = change(-0.4, 0.0)
+    assert ext_left.keys() == {"glutmax_l", "hamstrings_l"}
+    assert all(v == pytest.approx(-0.2) for v in ext_left.values())
+    env.close()
