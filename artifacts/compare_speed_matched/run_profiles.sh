@@ -3,17 +3,19 @@
 # run_level_profile.sh, runs/lvp_TAG_sSEED) against the stop-19 level controls (seeds 5 and 6, held
 # to the same 0.85 m/s at 1.2 m/s commanded), and each against itself unpowered; 8 held-out starts, 20 s.
 #   run_profiles.sh TAG "SEEDS"    -> artifacts/compare_speed_matched/level_TAG/
+# Another speed: SPEED=0.8 CTAG=_v08 CONTROLS=5 (commanded speed, the controls' file tag and seeds;
+# default 1.2, none, "5 6").
 set -euo pipefail
-tag=$1 seeds=${2:-5}
+tag=$1 seeds=${2:-5} speed=${SPEED:-1.2} ctag=${CTAG:-} controls=${CONTROLS:-"5 6"}
 T=artifacts/teacher out=artifacts/compare_speed_matched/level_$tag
 acfg=config/train/reflex_160_upright_assist_thigh.yaml ncfg=config/train/reflex_160_upright_effort_noexo.yaml
-grid=(--set "speeds_mps=[1.2]" --set "slopes_deg=[0.0]" --set 'seeds=[0,1,2,3,4,5,6,7]')
+grid=(--set "speeds_mps=[$speed]" --set "slopes_deg=[0.0]" --set 'seeds=[0,1,2,3,4,5,6,7]')
 dirs=()
 for a in $seeds; do
   person="$T/reflex_stage2_thigh_assist_level_matched_${tag}_s$a.json"
   cp "runs/lvp_${tag}_s$a/best.json" "$person"
-  for c in 5 6; do
-    python -m exo_sim compare --no-exo "$T/reflex_stage2_noexo_control_level_matched_s$c.json" --no-exo-config $ncfg \
+  for c in $controls; do
+    python -m exo_sim compare --no-exo "$T/reflex_stage2_noexo_control_level_matched${ctag}_s$c.json" --no-exo-config $ncfg \
       --assisted "$person" --assisted-config $acfg --out "$out/assisted_s${a}_vs_control_s$c" "${grid[@]}"
     dirs+=("$out/assisted_s${a}_vs_control_s$c")
   done
