@@ -10,7 +10,7 @@ This is how many hip exos are commanded on the bench, and it is the shape the le
 torque has (extension just after heel strike, flexion at 70-78 % of the stride). A fixed reflex
 person does not use assistance: its feedback laws barely change activation when torque is added
 (measured in artifacts/teacher/README.md), so the assisted person's reflexes are tuned with the
-profile on.
+profile on, and its hip drive may yield to the torque (the ``hip_yield_*`` reflex parameters).
 """
 
 from __future__ import annotations
