@@ -107,7 +107,8 @@ def _closed_loop(args: argparse.Namespace) -> int:
     from exo_sim.learning.export import git_commit
 
     config = Path(args.config) if args.config else default_config("sim")
-    rows = run_grid(config, args.teacher, args.student, args.speeds, args.slopes, args.duration, args.seed)
+    rows = run_grid(config, args.teacher, args.student, args.speeds, args.slopes, args.duration, args.seed,
+                    unpowered=args.unpowered, control=args.control or "")
     command = "hip-exo " + " ".join(shlex.quote(a) for a in args.argv)
     header = (f"# Closed loop through topics\n\n`{command}`\n\nTeacher (the person's muscles) `{args.teacher}`, student "
               f"(policy node, through the safety node) `{args.student}`, launch parameters `{config}`, "
@@ -162,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     loop.add_argument("--slopes", type=float, nargs="+", default=[0.0], help="deg")
     loop.add_argument("--duration", type=float, default=20.0, help="sim seconds per condition")
     loop.add_argument("--seed", type=int, default=0)
+    loop.add_argument("--unpowered", action="store_true",
+                      help="also walk the teacher's person with the exo unpowered: effort changes of the student's torque itself")
+    loop.add_argument("--control", help="no-exo teacher ONNX: its person walks with the exo unpowered, the effort "
+                                        "baseline of the assisted vs no-exo comparison through the nodes")
     loop.add_argument("--config", help="sim launch parameter file (default: config/sim.yaml)")
     loop.add_argument("--out", required=True)
     loop.set_defaults(func=_closed_loop)

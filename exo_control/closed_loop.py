@@ -8,6 +8,12 @@ torque the motors received (the student's, through the safety node) with the tea
 on the same states: Pearson r and RMSE (Nm/kg). Each condition is also run once with the bridge
 applying the teacher's own exo torque (``torque_source: teacher``, same seed and duration): the
 reference walk, so a fall is put down to the student only where the teacher alone keeps walking.
+
+Effort (the bridge's summary: mean muscle activation, mean positive joint power and both per metre)
+is given for both walks, and optionally against two baselines run the same way: the same person
+with the exo worn and unpowered (``unpowered``: what the student's torque itself changes) and a
+separately tuned no-exo person wearing the unpowered exo (``control``: the assisted vs no-exo
+comparison, end to end through the deployed nodes). Changes are (walk - baseline) / baseline in %.
 Outputs: ``closed_loop.csv``, ``closed_loop.json`` and ``closed_loop.md``.
 """
 
@@ -26,24 +32,65 @@ from exo_interfaces.params import ConfigError, from_mapping, to_mapping
 
 COLUMNS = ("speed_mps", "slope_deg", "falls", "teacher_falls", "mean_speed_mps", "teacher_mean_speed_mps", "pearson_r",
            "rmse_nm_per_kg", "sim_time_s")
+#: The bridge summary's effort figures (exo_sim.bridge.sim_bridge_node.EffortMeans).
+EFFORT = ("mean_activation", "mean_positive_power_w_per_kg", "activation_s_per_m", "positive_work_j_per_kg_m")
+WALKS = ("loop", "teacher")  # the student's loop and the teacher's reference walk
+BASELINES = ("unpowered", "control")
 
 
 def run_condition(config_path: str | Path, teacher: str, student: str, speed_mps: float, slope_deg: float,
-                  duration_s: float, seed: int = 0) -> dict[str, Any]:
-    """The sim launch at (speed, slope) with the student, and its teacher-driven reference walk; one table row."""
+                  duration_s: float, seed: int = 0, *, unpowered: bool = False, control: str = "") -> dict[str, Any]:
+    """The sim launch at (speed, slope) with the student, its teacher-driven reference walk and the
+    baselines asked for (``unpowered``: the teacher's person, motors off; ``control``: this no-exo
+    teacher's person, motors off); one table row."""
     return _condition(load_plan_configs("sim", config_path), config_path, teacher, student, speed_mps, slope_deg,
-                      duration_s, seed)
+                      duration_s, seed, unpowered=unpowered, control=control)
 
 
 def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teacher: str, student: str,
-               speed_mps: float, slope_deg: float, duration_s: float, seed: int) -> dict[str, Any]:
-    ref = _run(nodes, config_path, teacher, student, speed_mps, slope_deg, duration_s, seed, "teacher")
-    loop = _run(nodes, config_path, teacher, student, speed_mps, slope_deg, duration_s, seed, "command")
+               speed_mps: float, slope_deg: float, duration_s: float, seed: int, *, unpowered: bool = False,
+               control: str = "") -> dict[str, Any]:
+    def run(person: str, source: str) -> dict[str, Any]:
+        return _run(nodes, config_path, person, student, speed_mps, slope_deg, duration_s, seed, source)
+
+    if control:
+        _check_same_person(teacher, control)
+    walks = {"teacher": run(teacher, "teacher"), "loop": run(teacher, "command")}
+    if unpowered:
+        walks["unpowered"] = run(teacher, "unpowered")
+    if control:
+        walks["control"] = run(control, "unpowered")
+    loop, ref = walks["loop"], walks["teacher"]
     agreement = loop.get("applied_vs_teacher_torque", {})
-    return {"speed_mps": speed_mps, "slope_deg": slope_deg, "falls": loop["falls"], "teacher_falls": ref["falls"],
-            "mean_speed_mps": loop["mean_speed_mps"], "teacher_mean_speed_mps": ref["mean_speed_mps"],
-            "pearson_r": agreement.get("pearson_r", math.nan),
-            "rmse_nm_per_kg": agreement.get("rmse_nm_per_kg", math.nan), "sim_time_s": loop["sim_time_s"]}
+    row = {"speed_mps": speed_mps, "slope_deg": slope_deg, "falls": loop["falls"], "teacher_falls": ref["falls"],
+           "mean_speed_mps": loop["mean_speed_mps"], "teacher_mean_speed_mps": ref["mean_speed_mps"],
+           "pearson_r": agreement.get("pearson_r", math.nan),
+           "rmse_nm_per_kg": agreement.get("rmse_nm_per_kg", math.nan), "sim_time_s": loop["sim_time_s"]}
+    for name, summary in walks.items():
+        effort = summary["effort"]
+        row[f"{name}_effort_time_s"] = effort["time_s"]
+        row.update({f"{name}_{key}": effort.get(key, math.nan) for key in EFFORT})
+        if name in BASELINES:
+            row[f"{name}_falls"], row[f"{name}_mean_speed_mps"] = summary["falls"], summary["mean_speed_mps"]
+    for base in BASELINES:
+        for walk in (WALKS if base in walks else ()):
+            for key in EFFORT:
+                row[f"{walk}_{key}_vs_{base}_pct"] = _change_pct(row[f"{walk}_{key}"], row[f"{base}_{key}"])
+    return row
+
+
+def _check_same_person(teacher: str, control: str) -> None:
+    """The control walks in the assisted person's body and exo, or the comparison means nothing."""
+    from exo_sim.learning.teacher_export import TeacherRunner
+
+    a, b = TeacherRunner(teacher).info.env, TeacherRunner(control).info.env
+    if (a.body, a.exo) != (b.body, b.exo):
+        raise ConfigError(f"closed loop: the control {control} was tuned on another body or exo ({b.body.name}) than the "
+                          f"teacher {teacher} ({a.body.name}); the comparison needs one simulated person")
+
+
+def _change_pct(value: float, base: float) -> float:
+    return 100.0 * (value - base) / base if math.isfinite(value) and math.isfinite(base) and base else math.nan
 
 
 def _run(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teacher: str, student: str, speed_mps: float,
@@ -73,16 +120,18 @@ def _run(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teacher: st
 
 
 def run_grid(config_path: str | Path, teacher: str, student: str, speeds_mps: Sequence[float],
-             slopes_deg: Sequence[float], duration_s: float, seed: int = 0) -> list[dict[str, Any]]:
+             slopes_deg: Sequence[float], duration_s: float, seed: int = 0, *, unpowered: bool = False,
+             control: str = "") -> list[dict[str, Any]]:
     nodes = load_plan_configs("sim", config_path)  # read and validated once for the grid
-    return [_condition(nodes, config_path, teacher, student, v, g, duration_s, seed) for v in speeds_mps for g in slopes_deg]
+    return [_condition(nodes, config_path, teacher, student, v, g, duration_s, seed, unpowered=unpowered, control=control)
+            for v in speeds_mps for g in slopes_deg]
 
 
 def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: str = "") -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "closed_loop.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(COLUMNS))
+        writer = csv.DictWriter(f, fieldnames=list(dict.fromkeys(k for r in rows for k in r)), restval="nan")
         writer.writeheader()
         writer.writerows(rows)
     lines = [header, "", "Falls and mean speed: with the student in the loop / the teacher alone (its own exo torque), same seed.", "",
@@ -91,6 +140,27 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: s
         lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | {r['falls']} / {r['teacher_falls']} | "
                      f"{r['mean_speed_mps']:.2f} / {r['teacher_mean_speed_mps']:.2f} | "
                      f"{r['pearson_r']:.3f} | {r['rmse_nm_per_kg']:.4f} |")
+    lines += _effort_table(rows)
     (out / "closed_loop.md").write_text("\n".join(lines) + "\n")
     (out / "closed_loop.json").write_text(json.dumps(list(rows), indent=2))
     return out / "closed_loop.md"
+
+
+def _effort_table(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Effort of each walk; changes of the student's loop (and the teacher alone) against each baseline run."""
+    if not rows or "loop_mean_activation" not in rows[0]:
+        return []
+    walks = [w for w in (*WALKS, *BASELINES) if f"{w}_mean_activation" in rows[0]]
+    lines = ["", "Effort after the first seconds of each episode (bridge `settle_s`): mean muscle activation / mean positive "
+             "joint power (W/kg), per walk: " + ", ".join(walks) + ".", "",
+             "| speed (m/s) | slope (deg) | " + " | ".join(walks) + " |", "|---|---|" + "---|" * len(walks)]
+    for r in rows:
+        cells = [f"{r[f'{w}_mean_activation']:.4f} / {r[f'{w}_mean_positive_power_w_per_kg']:.3f}" for w in walks]
+        lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | " + " | ".join(cells) + " |")
+    for base in (b for b in BASELINES if b in walks):
+        lines += ["", f"Changes against `{base}` (%): activation / positive power / activation per m / work per m.", "",
+                  "| speed (m/s) | slope (deg) | student loop | teacher alone |", "|---|---|---|---|"]
+        for r in rows:
+            cells = [" / ".join(f"{r[f'{w}_{k}_vs_{base}_pct']:+.1f}" for k in EFFORT) for w in WALKS]
+            lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | " + " | ".join(cells) + " |")
+    return lines

@@ -130,3 +130,20 @@ def test_committed_uphill_schedule_climbs_from_the_held_out_start() -> None:
     (row,), _ = _walk_from_held_out_start("reflex_schedule_up5.json", "reflex_160_upright_slope_node.yaml", 1.6, (5.0,))
     assert row["success"] and row["strides"] >= 4, row
     assert 0.5 < row["mean_speed_mps"] < 0.9
+
+
+def test_exported_level_pair_carries_its_tuned_people() -> None:
+    """The yielding assisted person and the level control, as teachers for the closed loop's effort
+    comparison: each ONNX holds its reflex-tune file's parameters (and profile), and its env."""
+    pairs = {"teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx": "reflex_stage2_thigh_assist_level_matched_ysp8late_s6.json",
+             "teacher_reflex_noexo_control_level_matched_s5.onnx": "reflex_stage2_noexo_control_level_matched_s5.json",
+             "teacher_reflex_noexo_control_level_matched_s6.onnx": "reflex_stage2_noexo_control_level_matched_s6.json"}
+    for onnx_name, reflex_name in pairs.items():
+        info = TeacherRunner(TEACHERS / onnx_name).info
+        tuned = json.loads((TEACHERS / reflex_name).read_text())
+        assert info.reflex_params is not None
+        assert {k: info.reflex_params[k] for k in tuned["params"]} == tuned["params"], onnx_name
+        assert all(v == 0.0 for k, v in info.reflex_params.items() if k not in tuned["params"])  # later ones, neutral
+        assert info.assist_profile == tuned.get("assist"), onnx_name
+        assert info.env.exo_mode == ("assist" if tuned.get("assist") else "no_exo"), onnx_name
+    assert TeacherRunner(TEACHERS / "teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx").info.reflex_params["hip_yield_ext"] > 0.0

@@ -82,3 +82,39 @@ def test_the_packaged_pair_tracks_its_teacher_at_every_level_speed() -> None:
     rows = run_grid(SIM, str(DEFAULT_TEACHER), STUDENT, (0.8, 1.0, 1.2, 1.4, 1.6), (0.0,), 20.0, seed=0)
     assert min(r["pearson_r"] for r in rows) >= 0.9, rows
     assert sum(r["falls"] for r in rows) <= 2, rows
+
+
+YIELDING = str(REPO / "artifacts/teacher/teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx")
+CONTROL = str(REPO / "artifacts/teacher/teacher_reflex_noexo_control_level_matched_s6.onnx")
+
+
+def test_effort_is_compared_with_the_unpowered_person_and_a_control(tmp_path: Path) -> None:
+    row = run_condition(SIM, YIELDING, STUDENT, 1.2, 0.0, 3.0, seed=0, unpowered=True, control=CONTROL)
+    for walk in ("loop", "teacher", "unpowered", "control"):
+        assert row[f"{walk}_effort_time_s"] == pytest.approx(1.0)  # 3 s less the bridge's 2 s settling
+        assert 0.0 < row[f"{walk}_mean_activation"] < 1.0 and row[f"{walk}_mean_positive_power_w_per_kg"] > 0.0
+    assert row["teacher_mean_activation"] != row["unpowered_mean_activation"]  # the torque changes the walk
+    assert row["teacher_mean_activation"] != row["control_mean_activation"]  # another person
+    for base in ("unpowered", "control"):
+        expected = 100.0 * (row["loop_mean_activation"] / row[f"{base}_mean_activation"] - 1.0)
+        assert row[f"loop_mean_activation_vs_{base}_pct"] == pytest.approx(expected)
+    assert main(["closed-loop", "--teacher", YIELDING, "--student", STUDENT, "--speeds", "1.2", "--duration", "2.5",
+                 "--control", CONTROL, "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "closed_loop.md").read_text()
+    assert "Changes against `control`" in report and "Changes against `unpowered`" not in report
+    with (tmp_path / "closed_loop.csv").open() as f:
+        assert "loop_positive_work_j_per_kg_m_vs_control_pct" in next(csv.reader(f))
+
+
+def test_a_control_on_another_body_is_refused_by_name(tmp_path: Path) -> None:
+    import onnx
+
+    proto = onnx.load(CONTROL)
+    entry = next(p for p in proto.metadata_props if p.key == "hip_exo.teacher")
+    info = json.loads(entry.value)
+    info["env"]["body"]["name"] = "myolegs26"  # the 3D body
+    entry.value = json.dumps(info)
+    other = tmp_path / "control_3d.onnx"
+    onnx.save(proto, str(other))
+    with pytest.raises(ConfigError, match="control_3d.onnx.*another body"):
+        run_condition(SIM, YIELDING, STUDENT, 1.2, 0.0, 1.0, control=str(other))

@@ -154,3 +154,45 @@ def test_the_reference_walk_is_the_tuned_person_with_its_profile() -> None:
     env.close()
     with pytest.raises(ValueError, match="torque_source 'teacher' needs a teacher"):
         SimBridgeConfig(teacher_path="passive", torque_source="teacher")
+
+
+def test_the_unpowered_walk_applies_no_torque_and_ignores_commands() -> None:
+    """``torque_source: unpowered``: the person wears the exo, the motors get nothing, whatever is commanded."""
+    rt = InProcessRuntime("sim")
+    bridge = rt.add_node(SimBridgeNode, SimBridgeConfig(speed_mps=1.2, torque_source="unpowered", settle_s=0.1))
+    bridge._torque_cmd = np.array([9.0, -9.0])
+    for _ in range(160):
+        bridge._step()
+        assert np.all(bridge.env.physics.sensordata[0, bridge.env.cols.exo_torque] == 0.0)
+    effort = bridge.summary()["effort"]
+    assert effort["time_s"] == pytest.approx(0.9)  # 1 s less the 0.1 s settling
+    assert 0.0 < effort["mean_activation"] < 1.0 and effort["mean_positive_power_w_per_kg"] > 0.0
+    rt.shutdown()
+    SimBridgeConfig(teacher_path="passive", torque_source="unpowered")  # no teacher needed
+    with pytest.raises(ValueError, match="settle_s"):
+        SimBridgeConfig(settle_s=-1.0)
+
+
+def _gait(activation: float, power_w: float, com_x: float) -> dict[str, np.ndarray]:
+    """One sample of gait signals: all muscles at ``activation``; ``power_w`` of positive power at the left hip."""
+    moment = np.zeros(6)
+    moment[0] = power_w
+    return {"activation": np.full(26, activation), "moment_bio_nm": moment, "omega_rps": np.r_[1.0, np.zeros(5)],
+            "com_x_m": np.array(com_x)}
+
+
+def test_effort_means_leave_out_each_episodes_settling_and_its_fall() -> None:
+    from exo_sim.bridge.sim_bridge_node import EffortMeans
+
+    effort = EffortMeans(mass_kg=2.0, settle_s=0.2, dt_s=0.1)  # two settling samples per episode
+    for k, act in enumerate([0.9, 0.9, 0.1, 0.3]):  # episode 1: settles, then 2 counted samples
+        effort.add(_gait(act, 4.0, 0.1 * k), fell=False)
+    effort.add(_gait(0.9, 100.0, 5.0), fell=True)  # the fall sample is not walking
+    for k, act in enumerate([0.9, 0.9, 0.2]):  # episode 2 restarts at x = 0: settles again
+        effort.add(_gait(act, 8.0, 0.05 * k), fell=False)
+    s = effort.summary()
+    assert s["time_s"] == pytest.approx(0.3) and s["mean_activation"] == pytest.approx(0.2)
+    assert s["mean_positive_power_w_per_kg"] == pytest.approx((2.0 + 2.0 + 4.0) / 3)
+    assert s["distance_m"] == pytest.approx(0.1 + 0.1 + 0.05)  # no jump across the reset
+    assert s["activation_s_per_m"] == pytest.approx(0.2 / (0.25 / 0.3))
+    assert EffortMeans(2.0, 1.0, 0.1).summary() == {"time_s": 0.0, "distance_m": 0.0}

@@ -8,7 +8,12 @@ by the teacher (an exported ONNX actor, its muscle drive held at its own 40 Hz r
 privileged observations); with ``teacher_path: passive`` the muscles get no drive (for plumbing
 tests: the body falls). The teacher's own exo torque, evaluated every sensor period as in
 distillation, is the reference the applied torque is compared with; ``torque_source: teacher``
-applies it instead of the commands (the reference walk of a closed-loop evaluation).
+applies it instead of the commands (the reference walk of a closed-loop evaluation), and
+``torque_source: unpowered`` applies none (the person wearing the exo with its motors off).
+
+The summary also gives the person's effort while walking, as the assisted vs no-exo comparison
+measures it (exo_sim.metrics): mean muscle activation and mean positive biological joint power
+(W/kg), and both per metre walked, over the trial minus the first ``settle_s`` of each episode.
 
 Under ROS 2 the bridge is the clock source: it steps on wall time and publishes /clock
 (``publish_clock``); message stamps are always the simulation's time.
@@ -29,6 +34,7 @@ from exo_control.runtime.node import ExoNode, NodeHandle
 from exo_interfaces import contract as c
 from exo_interfaces import messages as m
 from exo_interfaces.params import check_fields, param
+from exo_sim import metrics
 from exo_sim.env.config import EnvConfig
 from exo_sim.metrics import torque_agreement
 from exo_sim.models.config import BodyConfig, BodyName
@@ -53,11 +59,14 @@ class SimBridgeConfig:
     reset_on_fall: bool = param(True, "Start a new episode when the person falls.")
     publish_clock: bool = param(False, "Publish /clock (ROS 2: the bridge is the sim clock source).")
     summary_path: str = param("", "Write a JSON trial summary here at shutdown ('' = none).")
-    torque_source: Literal["command", "teacher"] = param(
+    torque_source: Literal["command", "teacher", "unpowered"] = param(
         "command", "What drives the simulated exo motors: 'command', the torque commands received (the loop under "
-        "test), or 'teacher', the teacher's own exo output with commands ignored (the reference walk a closed-loop "
-        "evaluation compares with; the simulated motors only, no hardware path has this)."
+        "test); 'teacher', the teacher's own exo output with commands ignored (the reference walk a closed-loop "
+        "evaluation compares with); 'unpowered', no torque, commands ignored (the exo worn with its motors off). "
+        "The last two drive the simulated motors only; no hardware path has them."
     )
+    settle_s: float = param(2.0, "Time after each start or fall-reset left out of the summary's effort means (s).",
+                            ge=0.0, le=60.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -91,6 +100,46 @@ def base_every(trained: EnvConfig, sensor_rate_hz: float) -> int:
         raise ValueError(f"sim_bridge.sensor_rate_hz {sensor_rate_hz:g} must be a multiple of the teacher's "
                          f"reflex rate {base_hz:g} Hz")
     return int(round(every))
+
+
+class EffortMeans:
+    """Running means of the walking person's effort, episode starts' first ``settle_s`` left out.
+
+    Per sensor period: mean muscle activation, summed positive biological joint power (W/kg) and the
+    COM's forward travel; the per-metre figures divide the means by the mean speed over the counted time.
+    """
+
+    def __init__(self, mass_kg: float, settle_s: float, dt_s: float):
+        self.mass_kg, self.settle_steps, self.dt_s = mass_kg, int(round(settle_s / dt_s)), dt_s
+        self.steps = 0  # counted
+        self._episode_steps = 0
+        self._activation = self._power = self._distance_m = 0.0
+        self._last_x: float | None = None
+
+    def add(self, signals: dict[str, np.ndarray], *, fell: bool) -> None:
+        """One sensor period's gait signals (WalkVecEnv.gait_signals, one env); ``fell`` ends the episode."""
+        self._episode_steps += 1
+        x = float(signals["com_x_m"])
+        if self._episode_steps > self.settle_steps and not fell:
+            self.steps += 1
+            self._activation += metrics.mean_activation(signals["activation"])
+            self._power += metrics.positive_power_per_kg(signals["moment_bio_nm"][None], signals["omega_rps"][None], self.mass_kg)
+            self._distance_m += x - (x if self._last_x is None else self._last_x)
+        self._last_x = None if fell else x
+        if fell:
+            self._episode_steps = 0
+
+    def summary(self) -> dict[str, float]:
+        time_s = self.steps * self.dt_s
+        if not self.steps:
+            return {"time_s": 0.0, "distance_m": 0.0}
+        activation, power = self._activation / self.steps, self._power / self.steps
+        speed = self._distance_m / time_s
+        per_m = speed > 0.05  # a person standing still has no cost per metre
+        return {"time_s": time_s, "distance_m": self._distance_m, "speed_mps": speed, "mean_activation": activation,
+                "mean_positive_power_w_per_kg": power,
+                "activation_s_per_m": activation / speed if per_m else float("nan"),
+                "positive_work_j_per_kg_m": power / speed if per_m else float("nan")}
 
 
 class SimBridgeNode(ExoNode):
@@ -130,7 +179,7 @@ class SimBridgeNode(ExoNode):
         self.falls = 0
         self._episode_start_x = self._pelvis_x()
         self._distance_m = 0.0
-        self._walk_time_s = 0.0
+        self._effort = EffortMeans(self.env.sim.total_mass_kg, config.settle_s, 1.0 / config.sensor_rate_hz)
         self._pubs = {t.name: handle.create_publisher(t) for t in (c.IMU_PELVIS, c.IMU_LEFT_THIGH, c.IMU_RIGHT_THIGH, c.JOINT_STATES)}
         self._diag = handle.create_publisher(c.DIAGNOSTICS)
         self._clock = handle.create_publisher(c.CLOCK) if config.publish_clock else None
@@ -166,7 +215,7 @@ class SimBridgeNode(ExoNode):
                 # env holds a policy action across its reflex ticks (the mirrored frame may switch).
                 self._held = action
         physical = self._held.copy()
-        applied = self._teacher_nm if self.config.torque_source == "teacher" else self._torque_cmd
+        applied = {"teacher": self._teacher_nm, "unpowered": np.zeros(2)}.get(self.config.torque_source, self._torque_cmd)
         physical[self._a_exo] = applied / self._exo_limit
         if self._act is not None:
             self._applied_log.append(applied.copy())
@@ -175,6 +224,7 @@ class SimBridgeNode(ExoNode):
         self.steps += 1
         self.sim_ns += self._period_ns
         self._publish_sensors(info["device"][0])
+        self._effort.add({k: v[0] for k, v in env.gait_signals().items()}, fell=bool(fell[0]))
         if fell[0]:
             self._on_fall()
 
@@ -218,6 +268,7 @@ class SimBridgeNode(ExoNode):
             "distance_m": distance,
             "mean_speed_mps": distance / duration if duration > 0 else 0.0,
             "applied_vs_teacher_torque": agreement,
+            "effort": self._effort.summary(),
         }
 
     def shutdown(self) -> None:
