@@ -133,11 +133,12 @@ def test_committed_uphill_schedule_climbs_from_the_held_out_start() -> None:
 
 
 def test_exported_level_pair_carries_its_tuned_people() -> None:
-    """The yielding assisted person and the level control, as teachers for the closed loop's effort
-    comparison: each ONNX holds its reflex-tune file's parameters (and profile), and its env."""
+    """The yielding assisted person, the level controls and the packaged person's control, as teachers
+    for the closed loop's effort comparison: each ONNX holds its reflex-tune file's parameters (and profile), and its env."""
     pairs = {"teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx": "reflex_stage2_thigh_assist_level_matched_ysp8late_s6.json",
              "teacher_reflex_noexo_control_level_matched_s5.onnx": "reflex_stage2_noexo_control_level_matched_s5.json",
-             "teacher_reflex_noexo_control_level_matched_s6.onnx": "reflex_stage2_noexo_control_level_matched_s6.json"}
+             "teacher_reflex_noexo_control_level_matched_s6.onnx": "reflex_stage2_noexo_control_level_matched_s6.json",
+             "teacher_reflex_stage2_noexo_control.onnx": "reflex_stage2_noexo_control.json"}
     for onnx_name, reflex_name in pairs.items():
         info = TeacherRunner(TEACHERS / onnx_name).info
         tuned = json.loads((TEACHERS / reflex_name).read_text())

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Stop 22: the packaged pair (the sim launch's own teacher and student) with effort baselines: the
+# packaged person unpowered and its stop-16 control (reflex_stage2_noexo_control.json, exported as
+# teacher_reflex_stage2_noexo_control.onnx) wearing the unpowered exo; bridge seeds 0-2, five level
+# speeds, 20 s.  -> artifacts/closed_loop/thigh_pack_effort/seedS/
+set -euo pipefail
+for seed in ${1:-0 1 2}; do
+  hip-exo closed-loop --teacher artifacts/teacher/teacher_reflex_stage2_thigh_assist.onnx \
+    --student exo_control/policy/students/student.onnx --duration 20 --seed "$seed" --unpowered \
+    --control artifacts/teacher/teacher_reflex_stage2_noexo_control.onnx --out "artifacts/closed_loop/thigh_pack_effort/seed$seed"
+done
