@@ -69,6 +69,7 @@ def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teach
     for name, summary in walks.items():
         effort = summary["effort"]
         row[f"{name}_effort_time_s"] = effort["time_s"]
+        row[f"{name}_effort_speed_mps"] = effort.get("speed_mps", math.nan)  # walking speed over the counted time
         row.update({f"{name}_{key}": effort.get(key, math.nan) for key in EFFORT})
         if name in BASELINES:
             row[f"{name}_falls"], row[f"{name}_mean_speed_mps"] = summary["falls"], summary["mean_speed_mps"]

@@ -93,6 +93,7 @@ def test_effort_is_compared_with_the_unpowered_person_and_a_control(tmp_path: Pa
     for walk in ("loop", "teacher", "unpowered", "control"):
         assert row[f"{walk}_effort_time_s"] == pytest.approx(1.0)  # 3 s less the bridge's 2 s settling
         assert 0.0 < row[f"{walk}_mean_activation"] < 1.0 and row[f"{walk}_mean_positive_power_w_per_kg"] > 0.0
+        assert row[f"{walk}_activation_s_per_m"] == pytest.approx(row[f"{walk}_mean_activation"] / row[f"{walk}_effort_speed_mps"])
     assert row["teacher_mean_activation"] != row["unpowered_mean_activation"]  # the torque changes the walk
     assert row["teacher_mean_activation"] != row["control_mean_activation"]  # another person
     for base in ("unpowered", "control"):
