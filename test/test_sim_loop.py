@@ -181,18 +181,19 @@ def _gait(activation: float, power_w: float, com_x: float) -> dict[str, np.ndarr
             "com_x_m": np.array(com_x)}
 
 
-def test_effort_means_leave_out_each_episodes_settling_and_its_fall() -> None:
+def test_effort_means_leave_out_getting_going_and_going_down() -> None:
     from exo_sim.bridge.sim_bridge_node import EffortMeans
 
-    effort = EffortMeans(mass_kg=2.0, settle_s=0.2, dt_s=0.1)  # two settling samples per episode
-    for k, act in enumerate([0.9, 0.9, 0.1, 0.3]):  # episode 1: settles, then 2 counted samples
+    effort = EffortMeans(mass_kg=2.0, settle_s=0.2, dt_s=0.1)  # two samples settle, two before a fall are dropped
+    for k, act in enumerate([0.9, 0.9, 0.1, 0.3, 0.2, 0.7, 0.7]):  # episode 1 ends in a fall
         effort.add(_gait(act, 4.0, 0.1 * k), fell=False)
-    effort.add(_gait(0.9, 100.0, 5.0), fell=True)  # the fall sample is not walking
-    for k, act in enumerate([0.9, 0.9, 0.2]):  # episode 2 restarts at x = 0: settles again
+    effort.add(_gait(0.9, 100.0, 5.0), fell=True)
+    for k, act in enumerate([0.9, 0.9, 0.2, 0.2]):  # episode 2 restarts at x = 0, settles again, ends with the trial
         effort.add(_gait(act, 8.0, 0.05 * k), fell=False)
     s = effort.summary()
-    assert s["time_s"] == pytest.approx(0.3) and s["mean_activation"] == pytest.approx(0.2)
-    assert s["mean_positive_power_w_per_kg"] == pytest.approx((2.0 + 2.0 + 4.0) / 3)
-    assert s["distance_m"] == pytest.approx(0.1 + 0.1 + 0.05)  # no jump across the reset
-    assert s["activation_s_per_m"] == pytest.approx(0.2 / (0.25 / 0.3))
+    assert s["time_s"] == pytest.approx(0.5) and s["mean_activation"] == pytest.approx(0.2)
+    assert s["mean_positive_power_w_per_kg"] == pytest.approx((3 * 2.0 + 2 * 4.0) / 5)
+    assert s["distance_m"] == pytest.approx(3 * 0.1 + 2 * 0.05)  # no jump across the reset
+    assert s["activation_s_per_m"] == pytest.approx(0.2 / (0.4 / 0.5))
+    assert effort.summary() == s  # reading the summary does not commit the held-back samples
     assert EffortMeans(2.0, 1.0, 0.1).summary() == {"time_s": 0.0, "distance_m": 0.0}

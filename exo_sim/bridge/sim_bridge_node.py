@@ -13,7 +13,8 @@ applies it instead of the commands (the reference walk of a closed-loop evaluati
 
 The summary also gives the person's effort while walking, as the assisted vs no-exo comparison
 measures it (exo_sim.metrics): mean muscle activation and mean positive biological joint power
-(W/kg), and both per metre walked, over the trial minus the first ``settle_s`` of each episode.
+(W/kg), and both per metre walked, over the trial less the first ``settle_s`` of each episode and
+the last ``settle_s`` before each fall.
 
 Under ROS 2 the bridge is the clock source: it steps on wall time and publishes /clock
 (``publish_clock``); message stamps are always the simulation's time.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -65,8 +67,8 @@ class SimBridgeConfig:
         "evaluation compares with); 'unpowered', no torque, commands ignored (the exo worn with its motors off). "
         "The last two drive the simulated motors only; no hardware path has them."
     )
-    settle_s: float = param(2.0, "Time after each start or fall-reset left out of the summary's effort means (s).",
-                            ge=0.0, le=60.0)
+    settle_s: float = param(2.0, "Time after each start or fall-reset, and before each fall, left out of the "
+                            "summary's effort means (s).", ge=0.0, le=60.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -103,7 +105,8 @@ def base_every(trained: EnvConfig, sensor_rate_hz: float) -> int:
 
 
 class EffortMeans:
-    """Running means of the walking person's effort, episode starts' first ``settle_s`` left out.
+    """Running means of the walking person's effort: the first ``settle_s`` of each episode, and the
+    last ``settle_s`` before a fall, are left out (getting going and going down are not walking).
 
     Per sensor period: mean muscle activation, summed positive biological joint power (W/kg) and the
     COM's forward travel; the per-metre figures divide the means by the mean speed over the counted time.
@@ -111,32 +114,37 @@ class EffortMeans:
 
     def __init__(self, mass_kg: float, settle_s: float, dt_s: float):
         self.mass_kg, self.settle_steps, self.dt_s = mass_kg, int(round(settle_s / dt_s)), dt_s
-        self.steps = 0  # counted
+        self._totals = np.zeros(4)  # samples, activation, power, distance: committed
+        self._recent: deque[np.ndarray] = deque()  # the last settle_s of counted samples, dropped on a fall
         self._episode_steps = 0
-        self._activation = self._power = self._distance_m = 0.0
         self._last_x: float | None = None
 
     def add(self, signals: dict[str, np.ndarray], *, fell: bool) -> None:
         """One sensor period's gait signals (WalkVecEnv.gait_signals, one env); ``fell`` ends the episode."""
         self._episode_steps += 1
         x = float(signals["com_x_m"])
-        if self._episode_steps > self.settle_steps and not fell:
-            self.steps += 1
-            self._activation += metrics.mean_activation(signals["activation"])
-            self._power += metrics.positive_power_per_kg(signals["moment_bio_nm"][None], signals["omega_rps"][None], self.mass_kg)
-            self._distance_m += x - (x if self._last_x is None else self._last_x)
-        self._last_x = None if fell else x
         if fell:
-            self._episode_steps = 0
+            self._recent.clear()
+            self._episode_steps, self._last_x = 0, None
+            return
+        if self._episode_steps > self.settle_steps:
+            power = metrics.positive_power_per_kg(signals["moment_bio_nm"][None], signals["omega_rps"][None], self.mass_kg)
+            dx = 0.0 if self._last_x is None else x - self._last_x
+            self._recent.append(np.array([1.0, metrics.mean_activation(signals["activation"]), power, dx]))
+            if len(self._recent) > self.settle_steps:
+                self._totals += self._recent.popleft()
+        self._last_x = x
 
     def summary(self) -> dict[str, float]:
-        time_s = self.steps * self.dt_s
-        if not self.steps:
+        """Means so far; the samples still held back count, since the trial ended without a fall."""
+        steps, activation, power, distance = self._totals + sum(self._recent, np.zeros(4))
+        time_s = steps * self.dt_s
+        if not steps:
             return {"time_s": 0.0, "distance_m": 0.0}
-        activation, power = self._activation / self.steps, self._power / self.steps
-        speed = self._distance_m / time_s
+        activation, power = activation / steps, power / steps
+        speed = distance / time_s
         per_m = speed > 0.05  # a person standing still has no cost per metre
-        return {"time_s": time_s, "distance_m": self._distance_m, "speed_mps": speed, "mean_activation": activation,
+        return {"time_s": time_s, "distance_m": distance, "speed_mps": speed, "mean_activation": activation,
                 "mean_positive_power_w_per_kg": power,
                 "activation_s_per_m": activation / speed if per_m else float("nan"),
                 "positive_work_j_per_kg_m": power / speed if per_m else float("nan")}

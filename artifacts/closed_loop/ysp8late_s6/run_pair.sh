@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Stop 22: the yielding seed-6 person (teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx) with a
+# student of it in the sim launch, bridge seeds 0-2, the five level speeds, 20 s each; effort
+# against the same person unpowered and the two level controls (s6, s5) wearing the unpowered exo.
+#   run_pair.sh STUDENT OUT ["SEEDS"]   -> OUT/{control_s6,control_s5}/seedS/
+# As run: run_pair.sh artifacts/student_ysp8late_s6/student.onnx artifacts/closed_loop/ysp8late_s6
+#         run_pair.sh artifacts/student_ysp8late_s6_long/student.onnx artifacts/closed_loop/ysp8late_s6_long
+set -euo pipefail
+student=$1 out=$2 T=artifacts/teacher
+for seed in ${3:-0 1 2}; do
+  hip-exo closed-loop --teacher $T/teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx --student "$student" \
+    --duration 20 --seed "$seed" --unpowered \
+    --control $T/teacher_reflex_noexo_control_level_matched_s6.onnx --out "$out/control_s6/seed$seed"
+  hip-exo closed-loop --teacher $T/teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx --student "$student" \
+    --duration 20 --seed "$seed" \
+    --control $T/teacher_reflex_noexo_control_level_matched_s5.onnx --out "$out/control_s5/seed$seed"
+done
