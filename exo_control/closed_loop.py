@@ -30,8 +30,6 @@ from exo_control.launch_plan import load_plan_configs
 from exo_control.runtime.inprocess import InProcessRuntime
 from exo_interfaces.params import ConfigError, from_mapping, to_mapping
 
-COLUMNS = ("speed_mps", "slope_deg", "falls", "teacher_falls", "mean_speed_mps", "teacher_mean_speed_mps", "pearson_r",
-           "rmse_nm_per_kg", "sim_time_s")
 #: The bridge summary's effort figures (exo_sim.bridge.sim_bridge_node.EffortMeans).
 EFFORT = ("mean_activation", "mean_positive_power_w_per_kg", "activation_s_per_m", "positive_work_j_per_kg_m")
 WALKS = ("loop", "teacher")  # the student's loop and the teacher's reference walk
@@ -152,8 +150,8 @@ def _effort_table(rows: Sequence[dict[str, Any]]) -> list[str]:
     if not rows or "loop_mean_activation" not in rows[0]:
         return []
     walks = [w for w in (*WALKS, *BASELINES) if f"{w}_mean_activation" in rows[0]]
-    lines = ["", "Effort after the first seconds of each episode (bridge `settle_s`): mean muscle activation / mean positive "
-             "joint power (W/kg), per walk: " + ", ".join(walks) + ".", "",
+    lines = ["", "Effort while walking (each episode less its first and, before a fall, its last bridge `settle_s`): mean "
+             "muscle activation / mean positive joint power (W/kg), per walk: " + ", ".join(walks) + ".", "",
              "| speed (m/s) | slope (deg) | " + " | ".join(walks) + " |", "|---|---|" + "---|" * len(walks)]
     for r in rows:
         cells = [f"{r[f'{w}_mean_activation']:.4f} / {r[f'{w}_mean_positive_power_w_per_kg']:.3f}" for w in walks]
