@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from exo_control.cli import main
-from exo_control.closed_loop import run_condition
+from exo_control.closed_loop import run_condition, run_grid
 from exo_interfaces.params import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,7 +76,6 @@ def test_the_packaged_pair_tracks_its_teacher_at_every_level_speed() -> None:
     """The sim launch's own teacher and student, 20 s at each level speed (bridge seed 0): the
     student's torque follows the teacher's with r >= 0.9 everywhere, and the person falls at most
     twice in the five runs (measured, artifacts/closed_loop/thigh_pack/seed0: r 0.935-0.972, one fall)."""
-    from exo_control.closed_loop import run_grid
     from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER
 
     rows = run_grid(SIM, str(DEFAULT_TEACHER), STUDENT, (0.8, 1.0, 1.2, 1.4, 1.6), (0.0,), 20.0, seed=0)
@@ -119,3 +118,16 @@ def test_a_control_on_another_body_is_refused_by_name(tmp_path: Path) -> None:
     onnx.save(proto, str(other))
     with pytest.raises(ConfigError, match="control_3d.onnx.*another body"):
         run_condition(SIM, YIELDING, STUDENT, 1.2, 0.0, 1.0, control=str(other))
+
+
+@pytest.mark.slow
+def test_the_yielding_person_spends_less_through_the_nodes_than_unpowered_and_its_control() -> None:
+    """The seed-6 yielding person with its 12 s student, 20 s at 1.0 and 1.6 m/s (bridge seed 0):
+    the student's loop spends at least 3 % less activation than the level control and at least 1 %
+    less than the person unpowered (measured, artifacts/closed_loop/ysp8late_s6_long/control_s6/seed0:
+    -7.4 / -5.1 % and -2.2 / -5.4 %)."""
+    student = str(REPO / "artifacts/student_ysp8late_s6_long/student.onnx")
+    rows = run_grid(SIM, YIELDING, student, (1.0, 1.6), (0.0,), 20.0, seed=0, unpowered=True, control=CONTROL)
+    for row in rows:
+        assert row["loop_mean_activation_vs_control_pct"] < -3.0, row
+        assert row["loop_mean_activation_vs_unpowered_pct"] < -1.0, row
