@@ -41,6 +41,8 @@ def run_condition(config_path: str | Path, teacher: str, student: str, speed_mps
     """The sim launch at (speed, slope) with the student, its teacher-driven reference walk and the
     baselines asked for (``unpowered``: the teacher's person, motors off; ``control``: this no-exo
     teacher's person, motors off); one table row."""
+    if control:
+        _check_same_person(teacher, control)
     return _condition(load_plan_configs("sim", config_path), config_path, teacher, student, speed_mps, slope_deg,
                       duration_s, seed, unpowered=unpowered, control=control)
 
@@ -51,8 +53,6 @@ def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teach
     def run(person: str, source: str) -> dict[str, Any]:
         return _run(nodes, config_path, person, student, speed_mps, slope_deg, duration_s, seed, source)
 
-    if control:
-        _check_same_person(teacher, control)
     walks = {"teacher": run(teacher, "teacher"), "loop": run(teacher, "command")}
     if unpowered:
         walks["unpowered"] = run(teacher, "unpowered")
@@ -122,6 +122,8 @@ def run_grid(config_path: str | Path, teacher: str, student: str, speeds_mps: Se
              slopes_deg: Sequence[float], duration_s: float, seed: int = 0, *, unpowered: bool = False,
              control: str = "") -> list[dict[str, Any]]:
     nodes = load_plan_configs("sim", config_path)  # read and validated once for the grid
+    if control:
+        _check_same_person(teacher, control)
     return [_condition(nodes, config_path, teacher, student, v, g, duration_s, seed, unpowered=unpowered, control=control)
             for v in speeds_mps for g in slopes_deg]
 

@@ -118,6 +118,8 @@ def test_a_control_on_another_body_is_refused_by_name(tmp_path: Path) -> None:
     onnx.save(proto, str(other))
     with pytest.raises(ConfigError, match="control_3d.onnx.*another body"):
         run_condition(SIM, YIELDING, STUDENT, 1.2, 0.0, 1.0, control=str(other))
+    with pytest.raises(ConfigError, match="control_3d.onnx.*another body"):  # before the grid's first walk
+        run_grid(SIM, YIELDING, STUDENT, (0.8, 1.2), (0.0,), 1.0, control=str(other))
 
 
 @pytest.mark.slow

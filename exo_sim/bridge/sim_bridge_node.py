@@ -223,7 +223,8 @@ class SimBridgeNode(ExoNode):
                 # env holds a policy action across its reflex ticks (the mirrored frame may switch).
                 self._held = action
         physical = self._held.copy()
-        applied = {"teacher": self._teacher_nm, "unpowered": np.zeros(2)}.get(self.config.torque_source, self._torque_cmd)
+        source = self.config.torque_source
+        applied = self._teacher_nm if source == "teacher" else self._torque_cmd if source == "command" else np.zeros(2)
         physical[self._a_exo] = applied / self._exo_limit
         if self._act is not None:
             self._applied_log.append(applied.copy())
