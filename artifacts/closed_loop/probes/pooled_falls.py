@@ -1,0 +1,24 @@
+"""Falls of the student's loop and of the teacher alone, pooled over closed-loop runs: per speed,
+total falls, runs with a fall, runs where the loop fell more / fewer times than the teacher alone
+on the same bridge seed, and the loop's torque r (mean, min).
+
+    python artifacts/closed_loop/probes/pooled_falls.py DIR [DIR ...]   (each DIR holds seedS/closed_loop.json)
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+runs = [json.loads(p.read_text()) for d in sys.argv[1:] for p in sorted(Path(d).glob("seed*/closed_loop.json"))]
+print(f"{len(runs)} runs per speed")
+print("| speed (m/s) | falls loop / teacher alone | runs with a fall, loop / teacher | runs where the loop fell more / fewer times | r mean (min) |")
+print("|---|---|---|---|---|")
+for i, speed in enumerate(r["speed_mps"] for r in runs[0]):
+    loop, teacher = np.array([r[i]["falls"] for r in runs]), np.array([r[i]["teacher_falls"] for r in runs])
+    r_loop = np.array([r[i]["pearson_r"] for r in runs])
+    print(f"| {speed:.1f} | {loop.sum()} / {teacher.sum()} | {(loop > 0).sum()} / {(teacher > 0).sum()} | "
+          f"{(loop > teacher).sum()} / {(loop < teacher).sum()} | {r_loop.mean():.3f} ({r_loop.min():.3f}) |")
+print(f"total falls loop / teacher alone: {sum(r[i]['falls'] for r in runs for i in range(len(r)))} / "
+      f"{sum(r[i]['teacher_falls'] for r in runs for i in range(len(r)))}")
