@@ -6,10 +6,10 @@
 # (artifacts/student_ysp8late_s6_long: distilled from the parent, not from this person) and the
 # s6 control.   eval_level_robust.sh SEED [KIND]
 # KIND r (default): a run of run_level_robust.sh (runs/lvr_*); a (stop 23): run_level_allspeeds.sh
-# (runs/lva_*).
+# (runs/lva_*); b (stop 23): STARTS=8 DURATION=12 run_level_allspeeds.sh (runs/lva8_d12_*).
 set -euo pipefail
 seed=$1 kind=${2:-r} T=artifacts/teacher
-declare -A runs=([r]=lvr [a]=lva)
+declare -A runs=([r]=lvr [a]=lva [b]=lva8_d12)
 name=reflex_stage2_thigh_assist_level_matched_ysp8late_s6_$kind$seed
 person=$T/$name.json out=artifacts/compare_speed_matched/level_ysp8late_s6_robust
 acfg=config/train/reflex_160_upright_assist_thigh.yaml ncfg=config/train/reflex_160_upright_effort_noexo.yaml
