@@ -2,9 +2,10 @@
 node requests zero torque until its gyro history is full (96 samples at 160 Hz = 0.6 s) after the
 trial starts, and after a fall-and-reset in the sim bridge its history still holds the fallen
 walk. Here the teacher's own profile is applied in reflex-tune's rollouts (as falls_by_start.py)
-from t = 0, and again with zero exo torque for the first DELAY_S of each rollout.
+from t = 0, and again with zero exo torque for the first DELAY_S of each rollout, at the five
+level speeds or the SPEEDS given.
 
-    python artifacts/teacher/probes/late_assist.py PERSON.json 0,1,2,3,4,5,6,7 0.6
+    python artifacts/teacher/probes/late_assist.py PERSON.json 0,1,2,3,4,5,6,7 0.6 [1.2,1.4]
 """
 
 import json
@@ -19,6 +20,7 @@ from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_
 from exo_sim.learning.reflex_tune import load_reflex_tune_config, rollout_cost
 
 person, starts, delay_s = sys.argv[1], [int(s) for s in sys.argv[2].split(",")], float(sys.argv[3])
+speeds = [float(v) for v in sys.argv[4].split(",")] if len(sys.argv) > 4 else [0.8, 1.0, 1.2, 1.4, 1.6]
 cfg = load_reflex_tune_config("config/train/reflex_160_upright_assist.yaml",
                               {"env.assist_clock": "thigh", "duration_s": 20.0, "cost_speed_mps": 0.85, "popsize": 4})
 data = json.loads(open(person).read())
@@ -34,7 +36,7 @@ def late_action(env: WalkVecEnv, theta: np.ndarray) -> np.ndarray:
 
 
 t0 = time.time()
-for speed in [0.8, 1.0, 1.2, 1.4, 1.6]:
+for speed in speeds:
     row = []
     for late in (False, True):
         reflex.assist_profile.exo_action = late_action if late else profile_action  # type: ignore[attr-defined]
