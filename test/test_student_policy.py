@@ -107,3 +107,28 @@ def test_policy_node_runs_student_on_gyro(student: tuple[StudentTCN, Path]) -> N
     with torch.no_grad():
         expected = model.eval()(torch.as_tensor(history, dtype=torch.float32)).numpy()[0]
     np.testing.assert_allclose(requests[-1], expected, atol=1e-5)
+
+
+def test_policy_node_can_start_on_a_zero_padded_history(student: tuple[StudentTCN, Path]) -> None:
+    """With start_after_samples, the student acts once the history holds that many samples, the
+    older entries zero (as distillation rollouts start from a reset); more than the history is refused."""
+    model, path = student
+    rt = InProcessRuntime("sim")
+    rt.add_node(PolicyNode, PolicyConfig(policy_path=str(path), start_after_samples=5))
+    h = rt.handle("feeder")
+    pubs = [h.create_publisher(t) for t in c.IMU_THIGH_TOPICS]
+    requests: list[np.ndarray] = []
+    h.create_subscription(c.TORQUE_REQUEST, lambda msg: requests.append(m.joint_efforts(msg)))
+    for pub, frame in zip(pubs, (c.FRAME_LEFT_THIGH, c.FRAME_RIGHT_THIGH)):
+        pub.publish(m.imu_msg(0, frame, np.array([0.0, -0.5, 0.0]), np.zeros(3)))  # flexion rate 0.5 rad/s, held
+    rt.spin(0.1)
+    assert all(np.all(r == 0) for r in requests[:4])
+    history = np.zeros((1, 2, 40), dtype=np.float32)
+    history[..., -5:] = 0.5
+    with torch.no_grad():
+        expected = model.eval()(torch.as_tensor(history)).numpy()[0]
+    assert np.any(expected != 0)
+    np.testing.assert_allclose(requests[4], expected, atol=1e-5)
+
+    with pytest.raises(ValueError, match="start_after_samples 41 is longer than the student's history"):
+        InProcessRuntime("sim").add_node(PolicyNode, PolicyConfig(policy_path=str(path), start_after_samples=41))

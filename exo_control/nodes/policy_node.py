@@ -2,7 +2,8 @@
 
 The student's rate and history length come from the ONNX file's metadata. At each tick the
 latest flexion rate of each thigh (zero-order hold) enters the history; until the history is
-full, or while a thigh has never reported, the request is zero. Non-finite gyro samples are
+full (or holds ``start_after_samples``, the rest zero as in distillation's rollouts from a reset),
+or while a thigh has never reported, the request is zero. Non-finite gyro samples are
 not fed to the network: the request is skipped, and the safety node's policy watchdog ramps
 the command to zero if that persists.
 """
@@ -29,6 +30,9 @@ class PolicyConfig:
     policy_path: str = param("", "Student ONNX file; empty = the packaged default student.")
     threads: int = param(1, "ONNX Runtime intra-op threads.", ge=1, le=8)
     torque_scale: float = param(1.0, "Multiplier on the student's torques (assistance level).", ge=0.0, le=2.0)
+    start_after_samples: int = param(
+        0, "Gyro samples the history must hold before the student's torque is requested, the older "
+        "entries zero as the student saw them at each reset in distillation; 0 = the whole history.", ge=0, le=100_000)
 
 
 class PolicyNode(ExoNode):
@@ -42,8 +46,12 @@ class PolicyNode(ExoNode):
 
         self.student = StudentRunner(resolve_student_path(config.policy_path), threads=config.threads)
         meta = self.student.metadata
+        if config.start_after_samples > meta.history:
+            raise ValueError(f"policy.start_after_samples {config.start_after_samples} is longer than the student's "
+                             f"history ({meta.history} samples, {self.student.path.name})")
         self.history = np.zeros((2, meta.history), dtype=np.float32)
         self._filled = 0
+        self._needed = config.start_after_samples or meta.history
         self._latest = [math.nan, math.nan]
         self._pub = handle.create_publisher(c.TORQUE_REQUEST)
         handle.create_subscription(c.IMU_LEFT_THIGH, self._make_gyro_cb(0))
@@ -65,7 +73,7 @@ class PolicyNode(ExoNode):
         self.history[:, :-1] = self.history[:, 1:]
         self.history[:, -1] = sample
         self._filled = min(self._filled + 1, self.history.shape[1])
-        if self._filled < self.history.shape[1]:
+        if self._filled < self._needed:
             torque = np.zeros(2)
         else:
             torque = self.config.torque_scale * self.student(self.history)
