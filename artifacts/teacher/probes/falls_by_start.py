@@ -12,22 +12,35 @@ import json
 import sys
 import time
 
+import numpy as np
+
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_dict
-from exo_sim.learning.reflex_tune import load_reflex_tune_config, rollout_cost
+from exo_sim.learning.reflex_tune import ReflexTuneConfig, load_reflex_tune_config, rollout_cost
 
-person, starts = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
-init_speed = float(sys.argv[3]) if len(sys.argv) > 3 else None
-cfg = load_reflex_tune_config("config/train/reflex_160_upright_assist.yaml",
-                              {"env.assist_clock": "thigh", "duration_s": 20.0, "cost_speed_mps": 0.85, "popsize": 4})
-data = json.loads(open(person).read())
-params, profile = from_dict(data["params"])[None], assist_profile.from_dict(data["assist"])[None]
-t0 = time.time()
-for speed in [0.8, 1.0, 1.2, 1.4, 1.6]:
-    env_cfg = cfg.env if init_speed is None else dataclasses.replace(cfg.env, init_speed_fraction=init_speed / speed)
-    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
-    ctrl, proj = ReflexController(env), ExcitationProjector(env)
-    alive = [float(rollout_cost(env, ctrl, proj, params, cfg, speed, s, profile=profile)[1]["t_alive_s"][0]) for s in starts]
-    print(speed, "falls", sum(a < 19.99 for a in alive), "of", len(alive), "alive", [round(a, 1) for a in alive], flush=True)
-print("wall", round(time.time() - t0), "s")
+CONFIG = "config/train/reflex_160_upright_assist.yaml"
+SETTINGS = {"env.assist_clock": "thigh", "duration_s": 20.0, "cost_speed_mps": 0.85, "popsize": 4}
+SPEEDS = [0.8, 1.0, 1.2, 1.4, 1.6]
+
+
+def load_person(path: str) -> tuple[ReflexTuneConfig, np.ndarray, np.ndarray]:
+    """The probes' tuning config, and a tuned person's reflex parameters and profile (one row each)."""
+    data = json.loads(open(path).read())
+    return load_reflex_tune_config(CONFIG, SETTINGS), from_dict(data["params"])[None], assist_profile.from_dict(data["assist"])[None]
+
+
+def main(person: str, starts: list[int], init_speed: float | None) -> None:
+    cfg, params, profile = load_person(person)
+    t0 = time.time()
+    for speed in SPEEDS:
+        env_cfg = cfg.env if init_speed is None else dataclasses.replace(cfg.env, init_speed_fraction=init_speed / speed)
+        env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+        ctrl, proj = ReflexController(env), ExcitationProjector(env)
+        alive = [float(rollout_cost(env, ctrl, proj, params, cfg, speed, s, profile=profile)[1]["t_alive_s"][0]) for s in starts]
+        print(speed, "falls", sum(a < 19.99 for a in alive), "of", len(alive), "alive", [round(a, 1) for a in alive], flush=True)
+    print("wall", round(time.time() - t0), "s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], [int(s) for s in sys.argv[2].split(",")], float(sys.argv[3]) if len(sys.argv) > 3 else None)

@@ -8,23 +8,20 @@ level speeds or the SPEEDS given.
     python artifacts/teacher/probes/late_assist.py PERSON.json 0,1,2,3,4,5,6,7 0.6 [1.2,1.4]
 """
 
-import json
 import sys
 import time
 
 import numpy as np
+from falls_by_start import SPEEDS, load_person  # this folder: python puts the script's own on the path
 
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile, reflex
-from exo_sim.learning.reflex import ExcitationProjector, ReflexController, from_dict
-from exo_sim.learning.reflex_tune import load_reflex_tune_config, rollout_cost
+from exo_sim.learning.reflex import ExcitationProjector, ReflexController
+from exo_sim.learning.reflex_tune import rollout_cost
 
 person, starts, delay_s = sys.argv[1], [int(s) for s in sys.argv[2].split(",")], float(sys.argv[3])
-speeds = [float(v) for v in sys.argv[4].split(",")] if len(sys.argv) > 4 else [0.8, 1.0, 1.2, 1.4, 1.6]
-cfg = load_reflex_tune_config("config/train/reflex_160_upright_assist.yaml",
-                              {"env.assist_clock": "thigh", "duration_s": 20.0, "cost_speed_mps": 0.85, "popsize": 4})
-data = json.loads(open(person).read())
-params, profile = from_dict(data["params"])[None], assist_profile.from_dict(data["assist"])[None]
+speeds = [float(v) for v in sys.argv[4].split(",")] if len(sys.argv) > 4 else SPEEDS
+cfg, params, profile = load_person(person)
 env = WalkVecEnv(cfg.env, 1, nthread=1, autoreset=False)
 ctrl, proj = ReflexController(env), ExcitationProjector(env)
 profile_action = assist_profile.exo_action
