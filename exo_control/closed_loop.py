@@ -61,6 +61,8 @@ def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teach
     loop, ref = walks["loop"], walks["teacher"]
     agreement = loop.get("applied_vs_teacher_torque", {})
     row = {"speed_mps": speed_mps, "slope_deg": slope_deg, "falls": loop["falls"], "teacher_falls": ref["falls"],
+           # Sim time of the first fall (nan: none); later falls start from the bridge's reset.
+           "first_fall_s": _first(loop), "teacher_first_fall_s": _first(ref),
            "mean_speed_mps": loop["mean_speed_mps"], "teacher_mean_speed_mps": ref["mean_speed_mps"],
            "pearson_r": agreement.get("pearson_r", math.nan),
            "rmse_nm_per_kg": agreement.get("rmse_nm_per_kg", math.nan), "sim_time_s": loop["sim_time_s"]}
@@ -76,6 +78,11 @@ def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teach
             for key in EFFORT:
                 row[f"{walk}_{key}_vs_{base}_pct"] = _change_pct(row[f"{walk}_{key}"], row[f"{base}_{key}"])
     return row
+
+
+def _first(summary: dict[str, Any]) -> float:
+    times = summary.get("fall_times_s") or [math.nan]
+    return float(times[0])
 
 
 def _check_same_person(teacher: str, control: str) -> None:

@@ -103,6 +103,11 @@ ESTOP = Topic(
     "/exo/estop", "std_msgs/msg/Bool", "command",
     "data=true latches an emergency stop: torque ramps to zero until faults are cleared.",
 )
+POLICY_RESET = Topic(
+    "/exo/policy/reset", "std_msgs/msg/Bool", "command",
+    "data=true: the wearer's motion restarted (in sim, the bridge reset the person after a fall); "
+    "the policy discards its gyro history and starts over as at launch.",
+)
 DIAGNOSTICS = Topic(
     "/diagnostics", "diagnostic_msgs/msg/DiagnosticArray", "command",
     "Node health, faults (latched until cleared), overruns.",
@@ -126,6 +131,6 @@ IMU_THIGH_TOPICS: tuple[Topic, Topic] = (IMU_LEFT_THIGH, IMU_RIGHT_THIGH)
 #: Every topic of the stack, for recording and contract tests.
 ALL_TOPICS: tuple[Topic, ...] = (
     IMU_LEFT_THIGH, IMU_RIGHT_THIGH, IMU_PELVIS, JOINT_STATES,
-    TORQUE_REQUEST, TORQUE_COMMAND, ESTOP, DIAGNOSTICS, CLOCK,
+    TORQUE_REQUEST, TORQUE_COMMAND, ESTOP, POLICY_RESET, DIAGNOSTICS, CLOCK,
 )
 ALL_SERVICES: tuple[Service, ...] = (SAFETY_ENABLE, SAFETY_CLEAR_FAULTS)

@@ -43,7 +43,7 @@ def _loop(student_path: Path, summary: Path | None = None) -> tuple[InProcessRun
     rt.add_node(SafetyNode, SafetyConfig(enable_on_start=True, soft_start_s=0.1))
     stream: list = []
     h = rt.handle("probe")
-    for topic in (c.TORQUE_REQUEST, c.TORQUE_COMMAND, c.JOINT_STATES, c.IMU_LEFT_THIGH):
+    for topic in (c.TORQUE_REQUEST, c.TORQUE_COMMAND, c.JOINT_STATES, c.IMU_LEFT_THIGH, c.POLICY_RESET):
         h.create_subscription(topic, lambda msg, name=topic.name: stream.append((name, h.now_ns(), m.serialize(msg))))
     return rt, bridge, stream
 
@@ -70,6 +70,9 @@ def test_torque_flows_through_safety_to_the_body(student_path: Path, tmp_path: P
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["teacher"] == "passive" and summary["sim_time_s"] == pytest.approx(1.0)
     assert summary["falls"] >= 1  # passive muscles cannot stand: the bridge must notice
+    # Each fall-reset tells the policy its history ends there; fall times are kept in sim seconds.
+    assert names.count(c.POLICY_RESET.name) == summary["falls"] == len(summary["fall_times_s"])
+    assert 0.0 < summary["fall_times_s"][0] <= 1.0
 
 
 def test_loop_is_reproducible(student_path: Path) -> None:

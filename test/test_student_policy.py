@@ -132,3 +132,39 @@ def test_policy_node_can_start_on_a_zero_padded_history(student: tuple[StudentTC
 
     with pytest.raises(ValueError, match="start_after_samples 41 is longer than the student's history"):
         InProcessRuntime("sim").add_node(PolicyNode, PolicyConfig(policy_path=str(path), start_after_samples=41))
+
+
+def test_policy_reset_empties_the_history(student: tuple[StudentTCN, Path]) -> None:
+    """After /exo/policy/reset the student starts over: zero requests until the history refills,
+    and then only samples from after the reset (the sim bridge's fall-reset is a discontinuity)."""
+    model, path = student
+    rt = InProcessRuntime("sim")
+    rt.add_node(PolicyNode, PolicyConfig(policy_path=str(path), start_after_samples=5))
+    h = rt.handle("feeder")
+    pubs = [h.create_publisher(t) for t in c.IMU_THIGH_TOPICS]
+    reset = h.create_publisher(c.POLICY_RESET)
+    requests: list[np.ndarray] = []
+    h.create_subscription(c.TORQUE_REQUEST, lambda msg: requests.append(m.joint_efforts(msg)))
+
+    def feed(rate_rps: float) -> None:
+        for pub, frame in zip(pubs, (c.FRAME_LEFT_THIGH, c.FRAME_RIGHT_THIGH)):
+            pub.publish(m.imu_msg(h.now_ns(), frame, np.array([0.0, -rate_rps, 0.0]), np.zeros(3)))
+
+    feed(2.0)
+    rt.spin(0.5)  # a full history of 2 rad/s: the student acts
+    assert np.any(requests[-1] != 0)
+    reset.publish(m.Bool(data=False))  # data=false is not a reset
+    feed(-1.0)
+    before = len(requests)
+    rt.spin(0.0125)
+    assert np.any(requests[before] != 0)
+    reset.publish(m.Bool(data=True))
+    before = len(requests)
+    rt.spin(0.2)
+    after = requests[before:]
+    assert all(np.all(r == 0) for r in after[:4])
+    history = np.zeros((1, 2, 40), dtype=np.float32)
+    history[..., -5:] = -1.0  # nothing of the 2 rad/s before the reset
+    with torch.no_grad():
+        expected = model.eval()(torch.as_tensor(history)).numpy()[0]
+    np.testing.assert_allclose(after[4], expected, atol=1e-5)

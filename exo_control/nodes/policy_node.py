@@ -3,7 +3,9 @@
 The student's rate and history length come from the ONNX file's metadata. At each tick the
 latest flexion rate of each thigh (zero-order hold) enters the history; until the history is
 full (or holds ``start_after_samples``, the rest zero as in distillation's rollouts from a reset),
-or while a thigh has never reported, the request is zero. Non-finite gyro samples are
+or while a thigh has never reported, the request is zero. A ``/exo/policy/reset`` (data=true) empties
+the history, so the student starts over as at launch rather than reading samples from before a
+discontinuity (the sim bridge's reset of a fallen person). Non-finite gyro samples are
 not fed to the network: the request is skipped, and the safety node's policy watchdog ramps
 the command to zero if that persists.
 """
@@ -56,6 +58,7 @@ class PolicyNode(ExoNode):
         self._pub = handle.create_publisher(c.TORQUE_REQUEST)
         handle.create_subscription(c.IMU_LEFT_THIGH, self._make_gyro_cb(0))
         handle.create_subscription(c.IMU_RIGHT_THIGH, self._make_gyro_cb(1))
+        handle.create_subscription(c.POLICY_RESET, self._on_reset)
         handle.create_timer(1.0 / meta.rate_hz, self._tick)
         self.log.info(f"student {self.student.path.name}: {meta.history} samples at {meta.rate_hz:g} Hz")
 
@@ -65,6 +68,11 @@ class PolicyNode(ExoNode):
 
         on_imu.__name__ = f"on_imu_{c.SIDES[side]}"
         return on_imu
+
+    def _on_reset(self, msg: Any) -> None:
+        if msg.data:
+            self.history[:] = 0.0
+            self._filled = 0
 
     def _tick(self) -> None:
         sample = np.array(self._latest, dtype=np.float32)

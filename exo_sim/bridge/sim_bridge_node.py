@@ -185,11 +185,13 @@ class SimBridgeNode(ExoNode):
         self.steps = 0
         self.sim_ns = 0
         self.falls = 0
+        self.fall_times_s: list[float] = []  # sim time of each fall, for first-fall survival
         self._episode_start_x = self._pelvis_x()
         self._distance_m = 0.0
         self._effort = EffortMeans(self.env.sim.total_mass_kg, config.settle_s, 1.0 / config.sensor_rate_hz)
         self._pubs = {t.name: handle.create_publisher(t) for t in (c.IMU_PELVIS, c.IMU_LEFT_THIGH, c.IMU_RIGHT_THIGH, c.JOINT_STATES)}
         self._diag = handle.create_publisher(c.DIAGNOSTICS)
+        self._policy_reset = handle.create_publisher(c.POLICY_RESET)
         self._clock = handle.create_publisher(c.CLOCK) if config.publish_clock else None
         handle.create_subscription(c.TORQUE_COMMAND, self._on_command)
         handle.create_timer(1.0 / config.sensor_rate_hz, self._step)
@@ -232,13 +234,16 @@ class SimBridgeNode(ExoNode):
         self._obs, _rew, fell, _trunc, info = env.step(env.to_physical(physical[None]))  # in the current frame
         self.steps += 1
         self.sim_ns += self._period_ns
-        self._publish_sensors(info["device"][0])
         self._effort.add({k: v[0] for k, v in env.gait_signals().items()}, fell=bool(fell[0]))
         if fell[0]:
-            self._on_fall()
+            info = self._on_fall(info)
+        self._publish_sensors(info["device"][0])
 
-    def _on_fall(self) -> None:
+    def _on_fall(self, info: dict[str, Any]) -> dict[str, Any]:
+        """Count the fall; with reset_on_fall, start a new episode and tell the policy its history
+        ends here. Returns the info whose sensors this period publishes (the new episode's)."""
         self.falls += 1
+        self.fall_times_s.append(self.sim_ns / 1e9)
         self._distance_m += self._pelvis_x() - self._episode_start_x
         self.log.warning(f"the simulated person fell at t={self.sim_ns / 1e9:.2f} s (fall {self.falls})")
         status = m.diagnostic_status(f"{self.handle.name}: person", m.DIAG_WARN, "fell", {"falls": str(self.falls)})
@@ -246,6 +251,8 @@ class SimBridgeNode(ExoNode):
         if self.config.reset_on_fall:
             self._obs, info = self.env.reset(seed=self.config.seed + self.falls, options=self._options)
             self._episode_start_x = self._pelvis_x()
+            self._policy_reset.publish(m.Bool(data=True))
+        return info
 
     def _publish_sensors(self, device: np.ndarray) -> None:
         t = self.sim_ns
@@ -274,6 +281,7 @@ class SimBridgeNode(ExoNode):
             "sim_time_s": duration,
             "torque_source": self.config.torque_source,
             "falls": self.falls,
+            "fall_times_s": list(self.fall_times_s),
             "distance_m": distance,
             "mean_speed_mps": distance / duration if duration > 0 else 0.0,
             "applied_vs_teacher_torque": agreement,

@@ -1,6 +1,7 @@
 """Falls of the student's loop and of the teacher alone, pooled over closed-loop runs: per speed,
 total falls, runs with a fall, runs where the loop fell more / fewer times than the teacher alone
-on the same bridge seed, and the loop's torque r (mean, min).
+on the same bridge seed, and the loop's torque r (mean, min); where the rows have them (stop 24 on),
+the sim times of each run's first fall.
 
     python artifacts/closed_loop/probes/pooled_falls.py DIR [DIR ...]   (each DIR holds seedS/closed_loop.json)
 """
@@ -20,5 +21,10 @@ for i, speed in enumerate(r["speed_mps"] for r in runs[0]):
     r_loop = np.array([r[i]["pearson_r"] for r in runs])
     print(f"| {speed:.1f} | {loop.sum()} / {teacher.sum()} | {(loop > 0).sum()} / {(teacher > 0).sum()} | "
           f"{(loop > teacher).sum()} / {(loop < teacher).sum()} | {r_loop.mean():.3f} ({r_loop.min():.3f}) |")
+if "first_fall_s" in runs[0][0]:  # stop 24's rows: when each run's first fall came (s), sorted
+    for i, speed in enumerate(r["speed_mps"] for r in runs[0]):
+        for key, who in (("first_fall_s", "loop"), ("teacher_first_fall_s", "teacher alone")):
+            times = sorted(r[i][key] for r in runs if r[i][key] == r[i][key])
+            print(f"{speed:.1f} m/s first falls, {who}: {[round(t, 1) for t in times]}")
 print(f"total falls loop / teacher alone: {sum(r[i]['falls'] for r in runs for i in range(len(r)))} / "
       f"{sum(r[i]['teacher_falls'] for r in runs for i in range(len(r)))}")
