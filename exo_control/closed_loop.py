@@ -5,9 +5,13 @@ Each condition runs the whole ``sim`` launch of a parameter file with the bridge
 slope and seed and the policy node's student replaced, for ``duration_s`` of sim time. The bridge's
 summary gives falls (the bridge resets the person after one), mean speed, and the agreement of the
 torque the motors received (the student's, through the safety node) with the teacher's own torque
-on the same states: Pearson r and RMSE (Nm/kg). Each condition is also run once with the bridge
-applying the teacher's own exo torque (``torque_source: teacher``, same seed and duration): the
-reference walk, so a fall is put down to the student only where the teacher alone keeps walking.
+on the same states: Pearson r and RMSE (Nm/kg). Each condition is also run with two reference walks
+(same seed and duration): the bridge applying the teacher's own exo torque directly (``torque_source:
+teacher``, "teacher alone"), and the teacher's torque taking the student's path, requested by the
+teacher relay in the policy node's place through the safety node ("relay", the teacher through the
+nodes). The walks are chaotic: a difference at one step decides some falls, so a fall is put down to
+the student where the relay keeps walking, and the relay's own falls against the teacher alone's
+measure what the path (and chance) does.
 
 Effort (the bridge's summary: mean muscle activation, mean positive joint power and both per metre)
 is given for both walks, and optionally against two baselines run the same way: the same person
@@ -32,7 +36,7 @@ from exo_interfaces.params import ConfigError, from_mapping, to_mapping
 
 #: The bridge summary's effort figures (exo_sim.bridge.sim_bridge_node.EffortMeans).
 EFFORT = ("mean_activation", "mean_positive_power_w_per_kg", "activation_s_per_m", "positive_work_j_per_kg_m")
-WALKS = ("loop", "teacher")  # the student's loop and the teacher's reference walk
+WALKS = ("loop", "teacher")  # the student's loop and the teacher's reference walk (effort tables)
 BASELINES = ("unpowered", "control")
 
 
@@ -53,17 +57,19 @@ def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teach
     def run(person: str, source: str) -> dict[str, Any]:
         return _run(nodes, config_path, person, student, speed_mps, slope_deg, duration_s, seed, source)
 
-    walks = {"teacher": run(teacher, "teacher"), "loop": run(teacher, "command")}
+    walks = {"teacher": run(teacher, "teacher"), "relay": run(teacher, "relay"), "loop": run(teacher, "command")}
     if unpowered:
         walks["unpowered"] = run(teacher, "unpowered")
     if control:
         walks["control"] = run(control, "unpowered")
-    loop, ref = walks["loop"], walks["teacher"]
+    loop, ref, relay = walks["loop"], walks["teacher"], walks["relay"]
     agreement = loop.get("applied_vs_teacher_torque", {})
     row = {"speed_mps": speed_mps, "slope_deg": slope_deg, "falls": loop["falls"], "teacher_falls": ref["falls"],
+           "relay_falls": relay["falls"],
            # Sim time of the first fall (nan: none); later falls start from the bridge's reset.
-           "first_fall_s": _first(loop), "teacher_first_fall_s": _first(ref),
+           "first_fall_s": _first(loop), "teacher_first_fall_s": _first(ref), "relay_first_fall_s": _first(relay),
            "mean_speed_mps": loop["mean_speed_mps"], "teacher_mean_speed_mps": ref["mean_speed_mps"],
+           "relay_mean_speed_mps": relay["mean_speed_mps"],
            "pearson_r": agreement.get("pearson_r", math.nan),
            "rmse_nm_per_kg": agreement.get("rmse_nm_per_kg", math.nan), "sim_time_s": loop["sim_time_s"]}
     for name, summary in walks.items():
@@ -101,7 +107,11 @@ def _change_pct(value: float, base: float) -> float:
 
 def _run(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teacher: str, student: str, speed_mps: float,
          slope_deg: float, duration_s: float, seed: int, torque_source: str) -> dict[str, Any]:
-    """One sim launch; the bridge's summary."""
+    """One sim launch; the bridge's summary. ``torque_source`` is the bridge's, or 'relay': the bridge
+    applies commands and the teacher relay takes the policy node's place."""
+    from exo_sim.bridge.teacher_relay_node import TeacherRelayConfig, TeacherRelayNode
+
+    relay = torque_source == "relay"
     names = {entry.name for entry, _, _ in nodes}
     if not {"sim_bridge", "policy", "safety"} <= names:
         raise ConfigError(f"{config_path}: the closed loop needs the sim_bridge, policy and safety nodes; the launch has {sorted(names)}")
@@ -109,12 +119,15 @@ def _run(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teacher: st
         raise ConfigError(f"closed loop: duration_s {duration_s!r} must be a positive number of sim seconds")
     override: dict[str, dict[str, Any]] = {
         "sim_bridge": {"teacher_path": teacher, "speed_mps": speed_mps, "slope_deg": slope_deg, "seed": seed, "summary_path": "",
-                       "torque_source": torque_source},
+                       "torque_source": "command" if relay else torque_source},
         "policy": {"policy_path": student},
     }
     runtime = InProcessRuntime("sim")
     with runtime:
         for entry, cls, config in nodes:
+            if relay and entry.name == "policy":
+                runtime.add_node(TeacherRelayNode, TeacherRelayConfig(), entry.name)
+                continue
             if entry.name in override:  # validated as if read from the file (a speed out of range is refused by name)
                 config = from_mapping(cls.CONFIG, {**to_mapping(config), **override[entry.name]},
                                       source=f"closed loop at {speed_mps} m/s, {slope_deg} deg: {entry.name}")
@@ -142,11 +155,12 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: s
         writer = csv.DictWriter(f, fieldnames=list(dict.fromkeys(k for r in rows for k in r)), restval="nan")
         writer.writeheader()
         writer.writerows(rows)
-    lines = [header, "", "Falls and mean speed: with the student in the loop / the teacher alone (its own exo torque), same seed.", "",
+    lines = [header, "", "Falls and mean speed, same seed: with the student in the loop / the teacher through the nodes (its torque "
+             "requested in the policy's place, through the safety node) / the teacher alone (its torque applied directly).", "",
              "| speed (m/s) | slope (deg) | falls | mean speed (m/s) | r | RMSE (Nm/kg) |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | {r['falls']} / {r['teacher_falls']} | "
-                     f"{r['mean_speed_mps']:.2f} / {r['teacher_mean_speed_mps']:.2f} | "
+        lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | {r['falls']} / {r['relay_falls']} / {r['teacher_falls']} | "
+                     f"{r['mean_speed_mps']:.2f} / {r['relay_mean_speed_mps']:.2f} / {r['teacher_mean_speed_mps']:.2f} | "
                      f"{r['pearson_r']:.3f} | {r['rmse_nm_per_kg']:.4f} |")
     lines += _effort_table(rows)
     (out / "closed_loop.md").write_text("\n".join(lines) + "\n")

@@ -112,6 +112,11 @@ DIAGNOSTICS = Topic(
     "/diagnostics", "diagnostic_msgs/msg/DiagnosticArray", "command",
     "Node health, faults (latched until cleared), overruns.",
 )
+SIM_TEACHER_TORQUE = Topic(
+    "/sim/teacher_torque", "sensor_msgs/msg/JointState", "command",
+    "Simulation only (the sim bridge): the teacher's own exo torque, effort Nm per JOINT_NAMES, for "
+    "the state the bridge's next step starts from; what the student was distilled to reproduce.",
+)
 CLOCK = Topic(
     "/clock", "rosgraph_msgs/msg/Clock", "sensor",
     "Simulated time, published by the sim runtime/bridge.",
@@ -131,6 +136,6 @@ IMU_THIGH_TOPICS: tuple[Topic, Topic] = (IMU_LEFT_THIGH, IMU_RIGHT_THIGH)
 #: Every topic of the stack, for recording and contract tests.
 ALL_TOPICS: tuple[Topic, ...] = (
     IMU_LEFT_THIGH, IMU_RIGHT_THIGH, IMU_PELVIS, JOINT_STATES,
-    TORQUE_REQUEST, TORQUE_COMMAND, ESTOP, POLICY_RESET, DIAGNOSTICS, CLOCK,
+    TORQUE_REQUEST, TORQUE_COMMAND, ESTOP, POLICY_RESET, DIAGNOSTICS, SIM_TEACHER_TORQUE, CLOCK,
 )
 ALL_SERVICES: tuple[Service, ...] = (SAFETY_ENABLE, SAFETY_CLEAR_FAULTS)

@@ -30,6 +30,7 @@ def test_closed_loop_command_writes_a_row_per_condition(tmp_path: Path) -> None:
         assert 0.0 < float(r["mean_speed_mps"]) < 2.0 and np.isfinite(float(r["pearson_r"]))
         assert 0.0 < float(r["rmse_nm_per_kg"]) < 0.2
         assert int(r["teacher_falls"]) >= 0 and 0.0 < float(r["teacher_mean_speed_mps"]) < 2.0
+        assert int(r["relay_falls"]) >= 0 and 0.0 < float(r["relay_mean_speed_mps"]) < 2.0
     report = (tmp_path / "closed_loop.md").read_text()
     assert "hip-exo closed-loop" in report and "| 0.9 | +0 |" in report
     assert len(json.loads((tmp_path / "closed_loop.json").read_text())) == 2
@@ -54,6 +55,23 @@ def test_the_reference_walk_applies_the_teacher_torque_and_ignores_commands() ->
     assert ref["applied_vs_teacher_torque"]["rmse_nm_per_kg"] == 0.0  # applied = the teacher's own, every period
     assert loop["applied_vs_teacher_torque"]["rmse_nm_per_kg"] > 0.0
     assert ref["distance_m"] != loop["distance_m"]
+
+
+def test_the_relay_walk_takes_the_teacher_torque_through_the_safety_node() -> None:
+    """The teacher relay in the policy's place: the motors receive the teacher's own torque for each
+    state (r ~ 1), by way of the safety node (slew-limited, so not bit-equal), and the walk differs
+    from the teacher alone's only by that path."""
+    from exo_control.closed_loop import _run
+    from exo_control.launch_plan import load_plan_configs
+    from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER
+
+    nodes = load_plan_configs("sim", SIM)
+    relay = _run(nodes, SIM, str(DEFAULT_TEACHER), STUDENT, 1.0, 0.0, 1.0, 0, "relay")
+    ref = _run(nodes, SIM, str(DEFAULT_TEACHER), STUDENT, 1.0, 0.0, 1.0, 0, "teacher")
+    assert relay["torque_source"] == "command"
+    agreement = relay["applied_vs_teacher_torque"]
+    assert agreement["pearson_r"] > 0.999 and 0.0 < agreement["rmse_nm_per_kg"] < 0.002, agreement
+    assert abs(relay["distance_m"] - ref["distance_m"]) < 0.05
 
 
 def test_a_condition_out_of_the_bridge_range_is_refused_by_name() -> None:

@@ -179,6 +179,7 @@ class SimBridgeNode(ExoNode):
         self._obs, info = self.env.reset(seed=config.seed, options=self._options)
         self._held = np.zeros(self.env.single_action_space.shape, dtype=np.float64)  # teacher's action, left/right
         self._teacher_nm = np.zeros(2)
+        self._action = self._held
         self._applied_log: list[np.ndarray] = []  # (applied command, teacher's own exo torque) per step
         self._teacher_log: list[np.ndarray] = []
         self._torque_cmd = np.zeros(2)
@@ -192,10 +193,12 @@ class SimBridgeNode(ExoNode):
         self._pubs = {t.name: handle.create_publisher(t) for t in (c.IMU_PELVIS, c.IMU_LEFT_THIGH, c.IMU_RIGHT_THIGH, c.JOINT_STATES)}
         self._diag = handle.create_publisher(c.DIAGNOSTICS)
         self._policy_reset = handle.create_publisher(c.POLICY_RESET)
+        self._teacher_pub = handle.create_publisher(c.SIM_TEACHER_TORQUE)
         self._clock = handle.create_publisher(c.CLOCK) if config.publish_clock else None
         handle.create_subscription(c.TORQUE_COMMAND, self._on_command)
         handle.create_timer(1.0 / config.sensor_rate_hz, self._step)
         self._publish_sensors(info["device"][0])
+        self._evaluate_teacher()
         who = "passive muscles" if self.teacher is None else f"teacher {self.teacher.info.stage}"
         self.log.info(f"{env_cfg.body.name} at {config.speed_mps} m/s, {config.slope_deg} deg, {who}")
 
@@ -213,17 +216,22 @@ class SimBridgeNode(ExoNode):
             torque = np.zeros(2)
         self._torque_cmd = np.clip(torque, -self._exo_limit, self._exo_limit)
 
+    def _evaluate_teacher(self) -> None:
+        """The teacher on the state the next step starts from: its action, and its exo torque (what it
+        would apply, every sensor period as distillation labels it: the reference the student's torque
+        is compared with), published on /sim/teacher_torque."""
+        if self._act is None:
+            return
+        self._action = self.env.to_physical(self._act(self._obs))[0]
+        self._teacher_nm = np.clip(self._action[self._a_exo], -1.0, 1.0) * self._exo_limit
+        self._teacher_pub.publish(m.joint_state_msg(self.sim_ns, effort_nm=self._teacher_nm))
+
     def _step(self) -> None:
         env = self.env
-        if self._act is not None:
-            action = env.to_physical(self._act(self._obs))[0]
-            # What the teacher itself would apply, every sensor period as distillation labels it:
-            # the reference the student's torque is compared with.
-            self._teacher_nm = np.clip(action[self._a_exo], -1.0, 1.0) * self._exo_limit
-            if self.steps % self.decimation == 0:
-                # The muscle drive is held for a teacher period, in left/right terms, as the training
-                # env holds a policy action across its reflex ticks (the mirrored frame may switch).
-                self._held = action
+        if self._act is not None and self.steps % self.decimation == 0:
+            # The muscle drive is held for a teacher period, in left/right terms, as the training
+            # env holds a policy action across its reflex ticks (the mirrored frame may switch).
+            self._held = self._action
         physical = self._held.copy()
         source = self.config.torque_source
         applied = self._teacher_nm if source == "teacher" else self._torque_cmd if source == "command" else np.zeros(2)
@@ -238,6 +246,7 @@ class SimBridgeNode(ExoNode):
         if fell[0]:
             info = self._on_fall(info)
         self._publish_sensors(info["device"][0])
+        self._evaluate_teacher()
 
     def _on_fall(self, info: dict[str, Any]) -> dict[str, Any]:
         """Count the fall; with reset_on_fall, start a new episode and tell the policy its history

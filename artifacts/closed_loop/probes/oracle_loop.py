@@ -1,16 +1,23 @@
 """Stop 24 probe: is the loop's extra falling the student's error or the path every request takes?
 
 The sim launch as ``hip-exo closed-loop`` runs it, with the policy node replaced by an oracle that
-requests the teacher's own exo torque (read from the in-process bridge) at the student's rate,
-optionally DELAY ticks late. Everything else is the deployed path: the policy tick, the safety
+requests the teacher's own exo torque at the student's rate: the bridge's teacher evaluated on the
+state its next step starts from (the state whose gyro samples the student has just received; with
+``late`` in DELAY_TICKS, e.g. ``1late``, the torque the bridge computed for the step just taken,
+one sensor period late), optionally DELAY more ticks late. Everything else is the deployed path: the policy tick, the safety
 node's soft start, slew limit and clamp, and the bridge applying the command it last received.
 Falls of this oracle loop against the teacher alone (the bridge applying its own torque directly)
 measure what the path costs; the student's loop adds its own error on top.
 
-    python artifacts/closed_loop/probes/oracle_loop.py CONFIG TEACHER "SPEEDS" "SEEDS" [DELAY_TICKS]
+    python artifacts/closed_loop/probes/oracle_loop.py CONFIG TEACHER "SPEEDS" "SEEDS" [DELAY_TICKS [LOOP_DIR]]
+
+LOOP_DIR (closed-loop runs of the same teacher, LOOP_DIR/seedS/closed_loop.json) adds the closed-loop
+criterion: of the runs the teacher alone walked without a fall, how many the oracle loop did too.
 """
 
+import json
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -30,6 +37,7 @@ class OraclePolicy(ExoNode):
     CONFIG = PolicyConfig
     bridge = None  # set before the node is added
     delay = 0
+    late = False
 
     def __init__(self, handle: NodeHandle, config: PolicyConfig):
         super().__init__(handle, config)
@@ -38,7 +46,12 @@ class OraclePolicy(ExoNode):
         handle.create_timer(1.0 / RATE_HZ, self._tick)
 
     def _tick(self) -> None:
-        self._queue.append(self.bridge._teacher_nm.copy())
+        b = self.bridge
+        if self.late:  # the torque the bridge's teacher computed for the step just taken: one period late
+            self._queue.append(b._teacher_nm.copy())
+        else:  # the teacher on the state the bridge's next step starts from, as a student sees it
+            action = b.env.to_physical(b._act(b._obs))[0]
+            self._queue.append(np.clip(action[b._a_exo], -1.0, 1.0) * b._exo_limit)
         torque = self._queue.pop(0) if len(self._queue) > self.delay else np.zeros(2)
         self._pub.publish(m.joint_state_msg(self.handle.now_ns(), effort_nm=torque))
 
@@ -62,8 +75,11 @@ def run(config_path: str, teacher: str, speed: float, seed: int) -> dict:
 if __name__ == "__main__":
     config_path, teacher = sys.argv[1], sys.argv[2]
     speeds, seeds = [float(v) for v in sys.argv[3].split()], [int(s) for s in sys.argv[4].split()]
-    OraclePolicy.delay = int(sys.argv[5]) if len(sys.argv) > 5 else 0
-    print(f"# oracle loop, {config_path}, delay {OraclePolicy.delay} ticks, {teacher}")
+    delay = sys.argv[5] if len(sys.argv) > 5 else "0"
+    OraclePolicy.late = delay.endswith("late")
+    OraclePolicy.delay = int(delay.removesuffix("late") or 0) - OraclePolicy.late
+    loop_dir = Path(sys.argv[6]) if len(sys.argv) > 6 else None
+    print(f"# oracle loop, {config_path}, {delay} ticks late, {teacher}")
     for speed in speeds:
         falls, first, r = [], [], []
         for seed in seeds:
@@ -71,5 +87,10 @@ if __name__ == "__main__":
             falls.append(s["falls"])
             first.append(s["fall_times_s"][0] if s["fall_times_s"] else float("nan"))
             r.append(s["applied_vs_teacher_torque"]["pearson_r"])
+        walked = ""
+        if loop_dir is not None:
+            ref = [next(row["teacher_falls"] for row in json.loads((loop_dir / f"seed{seed}/closed_loop.json").read_text())
+                        if row["speed_mps"] == speed) for seed in seeds]
+            walked = f", walked where the teacher alone did: {sum(a == 0 and b == 0 for a, b in zip(falls, ref))} of {ref.count(0)}"
         print(f"{speed:.1f} m/s: falls {sum(falls)} (per seed {falls}), runs with a fall {sum(f > 0 for f in falls)}/{len(seeds)}, "
-              f"first falls at {[round(t, 1) for t in first]}, r mean {np.mean(r):.3f}", flush=True)
+              f"first falls at {[round(t, 1) for t in first]}, r mean {np.mean(r):.3f}{walked}", flush=True)

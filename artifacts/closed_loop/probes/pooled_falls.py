@@ -1,6 +1,7 @@
 """Falls of the student's loop and of the teacher alone, pooled over closed-loop runs: per speed,
 total falls, runs with a fall, runs where the loop fell more / fewer times than the teacher alone
-on the same bridge seed, and the loop's torque r (mean, min); where the rows have them (stop 24 on),
+on the same bridge seed, runs without a fall for the teacher alone that the loop also walked
+without one (the closed-loop criterion), and the loop's torque r (mean, min); where the rows have them (stop 24 on),
 the sim times of each run's first fall.
 
     python artifacts/closed_loop/probes/pooled_falls.py DIR [DIR ...]   (each DIR holds seedS/closed_loop.json)
@@ -14,13 +15,20 @@ import numpy as np
 
 runs = [json.loads(p.read_text()) for d in sys.argv[1:] for p in sorted(Path(d).glob("seed*/closed_loop.json"))]
 print(f"{len(runs)} runs per speed")
-print("| speed (m/s) | falls loop / teacher alone | runs with a fall, loop / teacher | runs where the loop fell more / fewer times | r mean (min) |")
-print("|---|---|---|---|---|")
+print("| speed (m/s) | falls loop / teacher alone | runs with a fall, loop / teacher | runs where the loop fell more / fewer times | "
+      "the loop walked where the teacher alone did | r mean (min) |")
+print("|---|---|---|---|---|---|")
 for i, speed in enumerate(r["speed_mps"] for r in runs[0]):
     loop, teacher = np.array([r[i]["falls"] for r in runs]), np.array([r[i]["teacher_falls"] for r in runs])
     r_loop = np.array([r[i]["pearson_r"] for r in runs])
+    if "relay_falls" in runs[0][i]:  # stop 24 on: the teacher through the nodes, the reference for the criterion
+        relay = np.array([r[i]["relay_falls"] for r in runs])
+        print(f"{speed:.1f} m/s, teacher through the nodes: falls {relay.sum()}, runs with a fall {(relay > 0).sum()}, "
+              f"the loop walked where it did: {((loop == 0) & (relay == 0)).sum()} of {(relay == 0).sum()}, "
+              f"it walked where the teacher alone did: {((relay == 0) & (teacher == 0)).sum()} of {(teacher == 0).sum()}")
     print(f"| {speed:.1f} | {loop.sum()} / {teacher.sum()} | {(loop > 0).sum()} / {(teacher > 0).sum()} | "
-          f"{(loop > teacher).sum()} / {(loop < teacher).sum()} | {r_loop.mean():.3f} ({r_loop.min():.3f}) |")
+          f"{(loop > teacher).sum()} / {(loop < teacher).sum()} | {((loop == 0) & (teacher == 0)).sum()} of {(teacher == 0).sum()} | "
+          f"{r_loop.mean():.3f} ({r_loop.min():.3f}) |")
 if "first_fall_s" in runs[0][0]:  # stop 24's rows: when each run's first fall came (s), sorted
     for i, speed in enumerate(r["speed_mps"] for r in runs[0]):
         for key, who in (("first_fall_s", "loop"), ("teacher_first_fall_s", "teacher alone")):
