@@ -107,6 +107,7 @@ def test_bridge_runs_the_teacher_exactly_as_training_did() -> None:
         return a
 
     bridge._act = act_and_command
+    bridge._evaluate_teacher()  # the bridge evaluates its teacher for the coming step: redo the first with the patch
     runner = TeacherRunner(ppo)
     env = WalkVecEnv(runner.info.env, 1, nthread=1, autoreset=False)
     act = teacher_policy(runner, env)
