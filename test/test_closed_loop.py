@@ -93,7 +93,7 @@ def test_a_missing_policy_file_stops_the_command_with_a_message(tmp_path: Path, 
 def test_the_packaged_pair_tracks_its_teacher_at_every_level_speed() -> None:
     """The sim launch's own teacher and student, 20 s at each level speed (bridge seed 0): the
     student's torque follows the teacher's with r >= 0.9 everywhere, and the person falls at most
-    twice in the five runs (measured, artifacts/closed_loop/thigh_pack/seed0: r 0.935-0.972, one fall)."""
+    twice in the five runs (measured, artifacts/closed_loop/thigh_pack_sim24/seed0: r 0.923-0.991, one fall)."""
     from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER
 
     rows = run_grid(SIM, str(DEFAULT_TEACHER), STUDENT, (0.8, 1.0, 1.2, 1.4, 1.6), (0.0,), 20.0, seed=0)
@@ -144,8 +144,8 @@ def test_a_control_on_another_body_is_refused_by_name(tmp_path: Path) -> None:
 def test_the_yielding_person_spends_less_through_the_nodes_than_unpowered_and_its_control() -> None:
     """The seed-6 yielding person with its 12 s student, 20 s at 1.0 and 1.6 m/s (bridge seed 0):
     the student's loop spends at least 3 % less activation than the level control and at least 1 %
-    less than the person unpowered (measured, artifacts/closed_loop/ysp8late_s6_long/control_s6/seed0:
-    -7.4 / -5.1 % and -2.2 / -5.4 %)."""
+    less than the person unpowered (measured, artifacts/closed_loop/ysp8late_s6_long_sim24/effort_seed0:
+    -7.8 / -4.9 % and -2.6 / -5.2 %)."""
     student = str(REPO / "artifacts/student_ysp8late_s6_long/student.onnx")
     rows = run_grid(SIM, YIELDING, student, (1.0, 1.6), (0.0,), 20.0, seed=0, unpowered=True, control=CONTROL)
     for row in rows:
