@@ -2,10 +2,12 @@
 # Stop 22: the packaged pair (the sim launch's own teacher and student) with effort baselines: the
 # packaged person unpowered and its stop-16 control (reflex_stage2_noexo_control.json, exported as
 # teacher_reflex_stage2_noexo_control.onnx) wearing the unpowered exo; bridge seeds 0-2, five level
-# speeds, 20 s.  -> artifacts/closed_loop/thigh_pack_effort/seedS/
+# speeds, 20 s.  run.sh ["SEEDS" [OUT]] -> OUT/seedS/ (OUT: artifacts/closed_loop/thigh_pack_effort)
+# Stop 24, with its sim start: run.sh "0 1 2" artifacts/closed_loop/thigh_pack_sim24/effort
 set -euo pipefail
+out=${2:-artifacts/closed_loop/thigh_pack_effort}
 for seed in ${1:-0 1 2}; do
   hip-exo closed-loop --teacher artifacts/teacher/teacher_reflex_stage2_thigh_assist.onnx \
     --student exo_control/policy/students/student.onnx --duration 20 --seed "$seed" --unpowered \
-    --control artifacts/teacher/teacher_reflex_stage2_noexo_control.onnx --out "artifacts/closed_loop/thigh_pack_effort/seed$seed"
+    --control artifacts/teacher/teacher_reflex_stage2_noexo_control.onnx --out "$out/seed$seed"
 done

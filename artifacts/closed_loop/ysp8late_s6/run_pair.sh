@@ -5,6 +5,7 @@
 #   run_pair.sh STUDENT OUT ["SEEDS"]   -> OUT/{control_s6,control_s5}/seedS/
 # As run: run_pair.sh artifacts/student_ysp8late_s6/student.onnx artifacts/closed_loop/ysp8late_s6
 #         run_pair.sh artifacts/student_ysp8late_s6_long/student.onnx artifacts/closed_loop/ysp8late_s6_long
+#  stop 24 (its sim start): run_pair.sh artifacts/student_ysp8late_s6_long/student.onnx artifacts/closed_loop/ysp8late_s6_long_sim24/effort
 set -euo pipefail
 student=$1 out=$2 T=artifacts/teacher
 for seed in ${3:-0 1 2}; do
