@@ -31,6 +31,30 @@ def test_buffer_hands_each_reader_only_new_rows() -> None:
     assert seq2 == 13 and len(rows2) == 5  # a lagging reader gets the ring, not more
 
 
+def test_rows_carry_the_sim_teacher_torque_when_there_is_one() -> None:
+    """Hardware has no teacher: its columns stay NaN (null on the page); in sim the bridge's
+    /sim/teacher_torque is held into each row beside the command."""
+    from exo_control.liveview.sampler import COLUMNS
+    from exo_interfaces import contract as c
+
+    rt = InProcessRuntime("sim")
+    node = rt.add_node(LiveViewNode, LiveViewConfig(port=0))
+    try:
+        h = rt.handle("sim")
+        command, teacher = h.create_publisher(c.TORQUE_COMMAND), h.create_publisher(c.SIM_TEACHER_TORQUE)
+        command.publish(m.joint_state_msg(0, effort_nm=[1.0, -1.0]))
+        teacher.publish(m.joint_state_msg(0, effort_nm=[2.5, -0.5]))
+        command.publish(m.joint_state_msg(5_000_000, effort_nm=[1.5, -1.5]))
+        rt.spin(0.0)
+        _, rows = node.buffer.since(0)  # type: ignore[attr-defined]
+    finally:
+        rt.shutdown()
+    i = COLUMNS.index("teacher_l")
+    assert len(rows) == 2 and all(len(r) == len(COLUMNS) for r in rows)
+    assert rows[0][i] != rows[0][i] and rows[0][i + 1] != rows[0][i + 1]  # NaN: no teacher yet
+    assert rows[1][i:i + 2] == [2.5, -0.5] and rows[1][1:3] == [1.5, -1.5]
+
+
 def test_server_is_loopback_only_and_streams_json(tmp_path: Path) -> None:
     buf = SampleBuffer()
     server = LiveViewServer(buf, LiveViewConfig(port=0, push_hz=50.0))

@@ -1,4 +1,5 @@
-"""LiveViewNode: feeds the live page from the node graph (torque command, joint states, thigh IMUs)."""
+"""LiveViewNode: feeds the live page from the node graph (torque command, joint states, thigh IMUs, and
+in simulation the teacher's torque)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class LiveViewNode(ExoNode):
         handle.create_subscription(c.JOINT_STATES, self.sampler.on_joint_states)
         handle.create_subscription(c.IMU_LEFT_THIGH, lambda msg: self.sampler.on_imu(0, msg))
         handle.create_subscription(c.IMU_RIGHT_THIGH, lambda msg: self.sampler.on_imu(1, msg))
+        handle.create_subscription(c.SIM_TEACHER_TORQUE, self.sampler.on_teacher_torque)  # sim only
         handle.create_subscription(c.TORQUE_COMMAND, self._on_command)
         self.server = LiveViewServer(self.buffer, config, title=f"node graph ({handle.name})")
         self.url = self.server.start()

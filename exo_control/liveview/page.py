@@ -16,19 +16,19 @@ _PAGE = r"""<!doctype html>
 </style></head><body>
 <header><b>hip_exo live</b><span id="trial"></span><span id="status">connecting...</span></header>
 <div class="panel"><h3>Left hip torque (Nm)<span class="key" style="background:#4ea1ff"></span>commanded
- <span class="key" style="background:#ff9f43"></span>measured</h3><canvas id="c0"></canvas></div>
+ <span class="key" style="background:#ff9f43"></span>measured <span class="key" style="background:#8d99a6"></span>teacher (sim)</h3><canvas id="c0"></canvas></div>
 <div class="panel"><h3>Right hip torque (Nm)<span class="key" style="background:#4ea1ff"></span>commanded
- <span class="key" style="background:#ff9f43"></span>measured</h3><canvas id="c1"></canvas></div>
+ <span class="key" style="background:#ff9f43"></span>measured <span class="key" style="background:#8d99a6"></span>teacher (sim)</h3><canvas id="c1"></canvas></div>
 <div class="panel"><h3>Thigh flexion rate (rad/s)<span class="key" style="background:#2ed573"></span>left
  <span class="key" style="background:#e056fd"></span>right</h3><canvas id="c2"></canvas></div>
 <script>
 "use strict";
 const META = __META__;
 const WINDOW = META.window_s;
-const COLS = {t:0, cmd_l:1, cmd_r:2, meas_l:3, meas_r:4, gyro_l:5, gyro_r:6};
+const COLS = {t:0, cmd_l:1, cmd_r:2, meas_l:3, meas_r:4, gyro_l:5, gyro_r:6, teacher_l:7, teacher_r:8};
 const PANELS = [
-  {id:"c0", lines:[["cmd_l","#4ea1ff",1.8],["meas_l","#ff9f43",1.2]]},
-  {id:"c1", lines:[["cmd_r","#4ea1ff",1.8],["meas_r","#ff9f43",1.2]]},
+  {id:"c0", lines:[["teacher_l","#8d99a6",1.0],["cmd_l","#4ea1ff",1.8],["meas_l","#ff9f43",1.2]]},
+  {id:"c1", lines:[["teacher_r","#8d99a6",1.0],["cmd_r","#4ea1ff",1.8],["meas_r","#ff9f43",1.2]]},
   {id:"c2", lines:[["gyro_l","#2ed573",1.4],["gyro_r","#e056fd",1.4]]},
 ];
 let rows = [];

@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 def replay_once(bag: Path, sampler: LiveSampler, rate: float = 1.0) -> int:
     """Feed one pass of the bag to ``sampler``, sleeping to keep the recorded pace; rows emitted."""
-    topics = {c.TORQUE_COMMAND.name, c.JOINT_STATES.name, c.IMU_LEFT_THIGH.name, c.IMU_RIGHT_THIGH.name}
+    topics = {c.TORQUE_COMMAND.name, c.JOINT_STATES.name, c.IMU_LEFT_THIGH.name, c.IMU_RIGHT_THIGH.name,
+              c.SIM_TEACHER_TORQUE.name}
     rows = 0
     with AnyReader([bag]) as reader:
         conns = [x for x in reader.connections if x.topic in topics]
@@ -35,6 +36,8 @@ def replay_once(bag: Path, sampler: LiveSampler, rate: float = 1.0) -> int:
                 rows += 1
             elif conn.topic == c.JOINT_STATES.name:
                 sampler.on_joint_states(msg)
+            elif conn.topic == c.SIM_TEACHER_TORQUE.name:
+                sampler.on_teacher_torque(msg)
             else:
                 sampler.on_imu(0 if conn.topic == c.IMU_LEFT_THIGH.name else 1, msg)
     return rows

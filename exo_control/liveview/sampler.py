@@ -1,8 +1,9 @@
 """What the live view plots: one row per torque command, with the latest measured torque and gyro.
 
-A row is ``[t_s, cmd_l, cmd_r, meas_l, meas_r, gyro_l, gyro_r]`` (Nm, Nm, rad/s flexion positive),
-emitted on each /exo/torque_command (the safety node's control rate), other signals zero-order
-held. :class:`SampleBuffer` hands rows from the executor thread to the HTTP server's threads.
+A row is ``[t_s, cmd_l, cmd_r, meas_l, meas_r, gyro_l, gyro_r, teacher_l, teacher_r]`` (Nm, Nm,
+rad/s flexion positive, Nm), emitted on each /exo/torque_command (the safety node's control rate),
+other signals zero-order held. The teacher's torque comes from the sim bridge (/sim/teacher_torque)
+and stays NaN on hardware. :class:`SampleBuffer` hands rows from the executor thread to the HTTP server's threads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from exo_interfaces import messages as m
 
-COLUMNS = ("t", "cmd_l", "cmd_r", "meas_l", "meas_r", "gyro_l", "gyro_r")
+COLUMNS = ("t", "cmd_l", "cmd_r", "meas_l", "meas_r", "gyro_l", "gyro_r", "teacher_l", "teacher_r")
 
 
 class SampleBuffer:
@@ -50,6 +51,7 @@ class LiveSampler:
         self._start_ns = start_ns
         self._meas = [math.nan, math.nan]
         self._gyro = [math.nan, math.nan]
+        self._teacher = [math.nan, math.nan]
 
     def on_joint_states(self, msg: Any) -> None:
         self._meas = [float(x) for x in m.joint_field(msg, "effort")]
@@ -57,8 +59,11 @@ class LiveSampler:
     def on_imu(self, side: int, msg: Any) -> None:
         self._gyro[side] = m.sagittal_rate(msg)
 
+    def on_teacher_torque(self, msg: Any) -> None:
+        self._teacher = [float(x) for x in m.joint_field(msg, "effort")]
+
     def on_command(self, msg: Any, now_ns: int) -> None:
         if self._start_ns is None:
             self._start_ns = now_ns
         cmd = [float(x) for x in m.joint_field(msg, "effort")]
-        self.buffer.append([(now_ns - self._start_ns) / 1e9, *cmd, *self._meas, *self._gyro])
+        self.buffer.append([(now_ns - self._start_ns) / 1e9, *cmd, *self._meas, *self._gyro, *self._teacher])
