@@ -7,9 +7,13 @@ hardware drivers do (same topics, frames, units, noise model). The person's musc
 by the teacher (an exported ONNX actor, its muscle drive held at its own 40 Hz rate, on
 privileged observations); with ``teacher_path: passive`` the muscles get no drive (for plumbing
 tests: the body falls). The teacher's own exo torque, evaluated every sensor period as in
-distillation, is the reference the applied torque is compared with; ``torque_source: teacher``
-applies it instead of the commands (the reference walk of a closed-loop evaluation), and
-``torque_source: unpowered`` applies none (the person wearing the exo with its motors off).
+distillation, is the reference the applied torque is compared with: it is evaluated for the state
+each step starts from and published on /sim/teacher_torque as soon as that state exists (the
+teacher relay requests it from the policy's seat). ``torque_source: teacher`` applies it instead
+of the commands (the reference walk of a closed-loop evaluation), and ``torque_source: unpowered``
+applies none (the person wearing the exo with its motors off). When the person falls, the bridge
+starts a new episode (``reset_on_fall``), publishes the new episode's sensors for that period, and
+sends /exo/policy/reset so the policy's history does not span the jump.
 
 The summary also gives the person's effort while walking, as the assisted vs no-exo comparison
 measures it (exo_sim.metrics): mean muscle activation and mean positive biological joint power
