@@ -107,12 +107,13 @@ def _closed_loop(args: argparse.Namespace) -> int:
     from exo_sim.learning.export import git_commit
 
     config = Path(args.config) if args.config else default_config("sim")
-    rows = run_grid(config, args.teacher, args.student, args.speeds, args.slopes, args.duration, args.seed,
+    seeds = args.seeds or [args.seed]
+    rows = run_grid(config, args.teacher, args.student, args.speeds, args.slopes, args.duration, seeds,
                     unpowered=args.unpowered, control=args.control or "")
     command = "hip-exo " + " ".join(shlex.quote(a) for a in args.argv)
     header = (f"# Closed loop through topics\n\n`{command}`\n\nTeacher (the person's muscles) `{args.teacher}`, student "
               f"(policy node, through the safety node) `{args.student}`, launch parameters `{config}`, "
-              f"{args.duration:g} s of sim time per condition, seed {args.seed}, code {git_commit()}. r and RMSE compare the torque the motors "
+              f"{args.duration:g} s of sim time per condition, seed {' '.join(map(str, seeds))}, code {git_commit()}. r and RMSE compare the torque the motors "
               f"received with the teacher's own torque on the same states; a fall resets the person.")
     print(write_outputs(rows, args.out, header))
     return 0
@@ -162,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     loop.add_argument("--speeds", type=float, nargs="+", default=[0.8, 1.0, 1.2, 1.4, 1.6], help="m/s")
     loop.add_argument("--slopes", type=float, nargs="+", default=[0.0], help="deg")
     loop.add_argument("--duration", type=float, default=20.0, help="sim seconds per condition")
-    loop.add_argument("--seed", type=int, default=0)
+    seeding = loop.add_mutually_exclusive_group()
+    seeding.add_argument("--seed", type=int, default=0, help="bridge seed (start state, sensor noise)")
+    seeding.add_argument("--seeds", type=int, nargs="+", help="several bridge seeds: one run each, and a table over them "
+                                                             "with the closed-loop criterion")
     loop.add_argument("--unpowered", action="store_true",
                       help="also walk the teacher's person with the exo unpowered: effort changes of the student's torque itself")
     loop.add_argument("--control", help="no-exo teacher ONNX: its person walks with the exo unpowered, the effort "

@@ -64,7 +64,7 @@ def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teach
         walks["control"] = run(control, "unpowered")
     loop, ref, relay = walks["loop"], walks["teacher"], walks["relay"]
     agreement = loop.get("applied_vs_teacher_torque", {})
-    row = {"speed_mps": speed_mps, "slope_deg": slope_deg, "falls": loop["falls"], "teacher_falls": ref["falls"],
+    row = {"speed_mps": speed_mps, "slope_deg": slope_deg, "seed": seed, "falls": loop["falls"], "teacher_falls": ref["falls"],
            "relay_falls": relay["falls"],
            # Sim time of the first fall (nan: none); later falls start from the bridge's reset.
            "first_fall_s": _first(loop), "teacher_first_fall_s": _first(ref), "relay_first_fall_s": _first(relay),
@@ -139,13 +139,15 @@ def _run(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teacher: st
 
 
 def run_grid(config_path: str | Path, teacher: str, student: str, speeds_mps: Sequence[float],
-             slopes_deg: Sequence[float], duration_s: float, seed: int = 0, *, unpowered: bool = False,
+             slopes_deg: Sequence[float], duration_s: float, seed: int | Sequence[int] = 0, *, unpowered: bool = False,
              control: str = "") -> list[dict[str, Any]]:
+    """One row per condition and bridge seed (seed-major)."""
     nodes = load_plan_configs("sim", config_path)  # read and validated once for the grid
     if control:
         _check_same_person(teacher, control)
-    return [_condition(nodes, config_path, teacher, student, v, g, duration_s, seed, unpowered=unpowered, control=control)
-            for v in speeds_mps for g in slopes_deg]
+    seeds = [seed] if isinstance(seed, int) else list(seed)
+    return [_condition(nodes, config_path, teacher, student, v, g, duration_s, s, unpowered=unpowered, control=control)
+            for s in seeds for v in speeds_mps for g in slopes_deg]
 
 
 def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: str = "") -> Path:
@@ -155,17 +157,45 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: s
         writer = csv.DictWriter(f, fieldnames=list(dict.fromkeys(k for r in rows for k in r)), restval="nan")
         writer.writeheader()
         writer.writerows(rows)
+    seeds = len({r["seed"] for r in rows}) > 1
     lines = [header, "", "Falls and mean speed, same seed: with the student in the loop / the teacher through the nodes (its torque "
              "requested in the policy's place, through the safety node) / the teacher alone (its torque applied directly).", "",
-             "| speed (m/s) | slope (deg) | falls | mean speed (m/s) | r | RMSE (Nm/kg) |", "|---|---|---|---|---|---|"]
+             "| speed (m/s) | slope (deg) |" + (" seed |" if seeds else "") + " falls | mean speed (m/s) | r | RMSE (Nm/kg) |",
+             "|---|---|" + ("---|" if seeds else "") + "---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | {r['falls']} / {r['relay_falls']} / {r['teacher_falls']} | "
+        lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} |" + (f" {r['seed']} |" if seeds else "") +
+                     f" {r['falls']} / {r['relay_falls']} / {r['teacher_falls']} | "
                      f"{r['mean_speed_mps']:.2f} / {r['relay_mean_speed_mps']:.2f} / {r['teacher_mean_speed_mps']:.2f} | "
                      f"{r['pearson_r']:.3f} | {r['rmse_nm_per_kg']:.4f} |")
+    if seeds:
+        lines += pooled_table(rows)
     lines += _effort_table(rows)
     (out / "closed_loop.md").write_text("\n".join(lines) + "\n")
     (out / "closed_loop.json").write_text(json.dumps(list(rows), indent=2))
     return out / "closed_loop.md"
+
+
+def pooled_table(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Per condition over bridge seeds: falls of each walk, and the closed-loop criterion. A run
+    "walks" when it has no fall in its duration; the student's loop is judged against the teacher
+    through the nodes, and that walk against the teacher alone shows what the path and chance do."""
+    lines = ["", "Over bridge seeds: falls loop / teacher through the nodes / teacher alone; runs without a fall; the loop "
+             "walked where the teacher through the nodes did; that walk walked where the teacher alone did.", "",
+             "| speed (m/s) | slope (deg) | runs | falls | runs without a fall | loop where through the nodes | "
+             "through the nodes where alone | r mean (min) |", "|---|---|---|---|---|---|---|---|"]
+    for speed, slope in dict.fromkeys((r["speed_mps"], r["slope_deg"]) for r in rows):
+        at = [r for r in rows if (r["speed_mps"], r["slope_deg"]) == (speed, slope)]
+        walked = {w: [r[f"{w}falls"] == 0 for r in at] for w in ("", "relay_", "teacher_")}
+        r_loop = [r["pearson_r"] for r in at]
+        lines.append(f"| {speed:.1f} | {slope:+g} | {len(at)} | " + " / ".join(str(sum(r[f'{w}falls'] for r in at)) for w in walked) +
+                     " | " + " / ".join(str(sum(v)) for v in walked.values()) + f" | {_where(walked[''], walked['relay_'])} | "
+                     f"{_where(walked['relay_'], walked['teacher_'])} | {sum(r_loop) / len(r_loop):.3f} ({min(r_loop):.3f}) |")
+    return lines
+
+
+def _where(walked: list[bool], reference: list[bool]) -> str:
+    """Runs walked of those the reference walked."""
+    return f"{sum(a and b for a, b in zip(walked, reference))} of {sum(reference)}"
 
 
 def _effort_table(rows: Sequence[dict[str, Any]]) -> list[str]:

@@ -36,6 +36,28 @@ def test_closed_loop_command_writes_a_row_per_condition(tmp_path: Path) -> None:
     assert len(json.loads((tmp_path / "closed_loop.json").read_text())) == 2
 
 
+def test_the_table_over_seeds_judges_the_loop_against_the_teacher_through_the_nodes() -> None:
+    from exo_control.closed_loop import pooled_table
+
+    def row(seed: int, loop: int, relay: int, teacher: int) -> dict[str, float]:
+        return {"speed_mps": 1.2, "slope_deg": 0.0, "seed": seed, "falls": loop, "relay_falls": relay,
+                "teacher_falls": teacher, "pearson_r": 0.9 + 0.01 * seed}
+
+    lines = pooled_table([row(0, 0, 0, 0), row(1, 1, 0, 0), row(2, 0, 1, 2)])
+    # falls 1 / 1 / 2; two runs of each walk without a fall; the loop walked in 1 of the relay's 2
+    # walked runs; the relay in both of the teacher alone's.
+    assert lines[-1] == "| 1.2 | +0 | 3 | 1 / 1 / 2 | 2 / 2 / 2 | 1 of 2 | 2 of 2 | 0.910 (0.900) |"
+
+
+def test_several_seeds_in_one_command(tmp_path: Path) -> None:
+    assert main(["closed-loop", "--teacher", TEACHER, "--student", STUDENT, "--speeds", "1.0", "--duration", "0.5",
+                 "--seeds", "0", "3", "--out", str(tmp_path)]) == 0
+    rows = json.loads((tmp_path / "closed_loop.json").read_text())
+    assert [r["seed"] for r in rows] == [0, 3]
+    report = (tmp_path / "closed_loop.md").read_text()
+    assert "seed 0 3" in report and "Over bridge seeds" in report and "| 1.0 | +0 | 2 |" in report
+
+
 def test_each_condition_runs_its_own_speed_and_seed() -> None:
     a = run_condition(SIM, TEACHER, STUDENT, 1.0, 0.0, 1.0, seed=0)
     b = run_condition(SIM, TEACHER, STUDENT, 1.0, 0.0, 1.0, seed=0)
