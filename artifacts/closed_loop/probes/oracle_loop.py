@@ -1,11 +1,12 @@
 """Stop 24 probe: is the loop's extra falling the student's error or the path every request takes?
 
 The sim launch as ``hip-exo closed-loop`` runs it, with the policy node replaced by an oracle that
-requests the teacher's own exo torque at the student's rate: the bridge's teacher evaluated on the
-state its next step starts from (the state whose gyro samples the student has just received; with
-``late`` in DELAY_TICKS, e.g. ``1late``, the torque the bridge computed for the step just taken,
-one sensor period late), optionally DELAY more ticks late. Everything else is the deployed path: the policy tick, the safety
-node's soft start, slew limit and clamp, and the bridge applying the command it last received.
+requests the teacher's own exo torque at the student's rate: the torque the bridge evaluated for the
+state its next step starts from (the state whose gyro samples the student has just received),
+DELAY_TICKS ticks late (1: one sensor period late; the first request is the start state's torque,
+as the bridge had it before its teacher moved to the end of each step). Everything else is the
+deployed path: the policy tick, the safety node's soft start, slew limit and clamp, and the bridge
+applying the command it last received. With DELAY_TICKS 0 this is the closed loop's teacher relay.
 Falls of this oracle loop against the teacher alone (the bridge applying its own torque directly)
 measure what the path costs; the student's loop adds its own error on top.
 
@@ -37,23 +38,16 @@ class OraclePolicy(ExoNode):
     CONFIG = PolicyConfig
     bridge = None  # set before the node is added
     delay = 0
-    late = False
 
     def __init__(self, handle: NodeHandle, config: PolicyConfig):
         super().__init__(handle, config)
         self._pub = handle.create_publisher(c.TORQUE_REQUEST)
-        self._queue: list[np.ndarray] = []
+        self._queue = [self.bridge._teacher_nm.copy() for _ in range(self.delay)]
         handle.create_timer(1.0 / RATE_HZ, self._tick)
 
     def _tick(self) -> None:
-        b = self.bridge
-        if self.late:  # the torque the bridge's teacher computed for the step just taken: one period late
-            self._queue.append(b._teacher_nm.copy())
-        else:  # the teacher on the state the bridge's next step starts from, as a student sees it
-            action = b.env.to_physical(b._act(b._obs))[0]
-            self._queue.append(np.clip(action[b._a_exo], -1.0, 1.0) * b._exo_limit)
-        torque = self._queue.pop(0) if len(self._queue) > self.delay else np.zeros(2)
-        self._pub.publish(m.joint_state_msg(self.handle.now_ns(), effort_nm=torque))
+        self._queue.append(self.bridge._teacher_nm.copy())  # the bridge's teacher on the state its next step starts from
+        self._pub.publish(m.joint_state_msg(self.handle.now_ns(), effort_nm=self._queue.pop(0)))
 
 
 def run(config_path: str, teacher: str, speed: float, seed: int) -> dict:
@@ -75,11 +69,9 @@ def run(config_path: str, teacher: str, speed: float, seed: int) -> dict:
 if __name__ == "__main__":
     config_path, teacher = sys.argv[1], sys.argv[2]
     speeds, seeds = [float(v) for v in sys.argv[3].split()], [int(s) for s in sys.argv[4].split()]
-    delay = sys.argv[5] if len(sys.argv) > 5 else "0"
-    OraclePolicy.late = delay.endswith("late")
-    OraclePolicy.delay = int(delay.removesuffix("late") or 0) - OraclePolicy.late
+    OraclePolicy.delay = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     loop_dir = Path(sys.argv[6]) if len(sys.argv) > 6 else None
-    print(f"# oracle loop, {config_path}, {delay} ticks late, {teacher}")
+    print(f"# oracle loop, {config_path}, {OraclePolicy.delay} ticks late, {teacher}")
     for speed in speeds:
         falls, first, r = [], [], []
         for seed in seeds:

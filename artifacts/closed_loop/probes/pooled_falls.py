@@ -1,8 +1,9 @@
 """Falls of the student's loop and of the teacher alone, pooled over closed-loop runs: per speed,
 total falls, runs with a fall, runs where the loop fell more / fewer times than the teacher alone
 on the same bridge seed, runs without a fall for the teacher alone that the loop also walked
-without one (the closed-loop criterion), and the loop's torque r (mean, min); where the rows have them (stop 24 on),
-the sim times of each run's first fall.
+without one, and the loop's torque r (mean, min); where the rows have them (stop 24 on), the table
+over seeds of `hip-exo closed-loop --seeds` (the criterion against the teacher through the nodes)
+and the sim times of each run's first fall.
 
     python artifacts/closed_loop/probes/pooled_falls.py DIR [DIR ...]   (each DIR holds seedS/closed_loop.json)
 """
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from exo_control.closed_loop import pooled_table
+
 runs = [json.loads(p.read_text()) for d in sys.argv[1:] for p in sorted(Path(d).glob("seed*/closed_loop.json"))]
 print(f"{len(runs)} runs per speed")
 print("| speed (m/s) | falls loop / teacher alone | runs with a fall, loop / teacher | runs where the loop fell more / fewer times | "
@@ -21,14 +24,11 @@ print("|---|---|---|---|---|---|")
 for i, speed in enumerate(r["speed_mps"] for r in runs[0]):
     loop, teacher = np.array([r[i]["falls"] for r in runs]), np.array([r[i]["teacher_falls"] for r in runs])
     r_loop = np.array([r[i]["pearson_r"] for r in runs])
-    if "relay_falls" in runs[0][i]:  # stop 24 on: the teacher through the nodes, the reference for the criterion
-        relay = np.array([r[i]["relay_falls"] for r in runs])
-        print(f"{speed:.1f} m/s, teacher through the nodes: falls {relay.sum()}, runs with a fall {(relay > 0).sum()}, "
-              f"the loop walked where it did: {((loop == 0) & (relay == 0)).sum()} of {(relay == 0).sum()}, "
-              f"it walked where the teacher alone did: {((relay == 0) & (teacher == 0)).sum()} of {(teacher == 0).sum()}")
     print(f"| {speed:.1f} | {loop.sum()} / {teacher.sum()} | {(loop > 0).sum()} / {(teacher > 0).sum()} | "
           f"{(loop > teacher).sum()} / {(loop < teacher).sum()} | {((loop == 0) & (teacher == 0)).sum()} of {(teacher == 0).sum()} | "
           f"{r_loop.mean():.3f} ({r_loop.min():.3f}) |")
+if "relay_falls" in runs[0][0]:  # stop 24 on: the teacher through the nodes, the criterion's reference (hip-exo's own table)
+    print("\n".join(pooled_table([{**row, "seed": k} for k, r in enumerate(runs) for row in r])))
 if "first_fall_s" in runs[0][0]:  # stop 24's rows: when each run's first fall came (s), sorted
     for i, speed in enumerate(r["speed_mps"] for r in runs[0]):
         for key, who in (("first_fall_s", "loop"), ("teacher_first_fall_s", "teacher alone")):
