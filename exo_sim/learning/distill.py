@@ -6,7 +6,10 @@ from the teacher with probability beta_i = beta_decay**i and from the student ot
 student is trained on the states its own torques lead to. Every sample is labelled with the
 teacher's torque for the current state. The student sees only the device's thigh gyros, with the
 env's noise, bias and latency, and a per-episode IMU mounting rotation about the thigh axis
-(placement randomisation). Loss: mean squared torque error / torque_limit^2.
+(placement randomisation). Loss: mean squared torque error / torque_limit^2, optionally weighted
+toward each episode's first ``start_window_s`` (``start_weight``): there the history is
+zero-padded and the student must guess the gait from its first few samples, and in the closed
+loop each fall's reset starts such a guess again.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class DistillConfig:
     batch_size: int = param(512, "Minibatch size.", ge=8)
     learning_rate: float = param(1e-3, "Adam learning rate.", gt=0.0, le=1.0)
     max_samples: int = param(400_000, "Aggregated dataset cap (oldest dropped).", ge=1000)
+    start_window_s: float = param(0.0, "Samples this soon after an episode start (s) are weighted start_weight.", ge=0.0, le=30.0)
+    start_weight: float = param(1.0, "Loss weight of the samples in start_window_s (1: unweighted).", ge=1.0, le=100.0)
     placement_sd_deg: float = param(5.0, "Per-episode IMU rotation about the thigh axis, sd (deg).", ge=0.0, le=45.0)
     seed: int = param(0, "Seed of envs, sampling and initial weights.", ge=0)
     conditions: ConditionConfig = param(
@@ -105,6 +110,7 @@ class Distiller:
         self.optim = torch.optim.Adam(self.student.parameters(), lr=cfg.learning_rate)
         self.inputs = np.zeros((0, 2, cfg.student.history), dtype=np.float32)
         self.labels = np.zeros((0, 2), dtype=np.float32)
+        self.weights = np.zeros(0, dtype=np.float32)
         self.history: list[dict[str, float]] = []
 
     @classmethod
@@ -121,14 +127,16 @@ class Distiller:
 
     def rollout(self, beta: float, steps: int, *, seed: int, options: dict[str, float] | None = None
                 ) -> dict[str, np.ndarray]:
-        """Roll out with mixing probability ``beta``; returns windows, teacher/student torques, falls."""
+        """Roll out with mixing probability ``beta``; returns windows, teacher/student torques, each
+        sample's time since its episode started (s), falls."""
         env, n = self.env, self.cfg.num_envs
         obs, info = env.reset(seed=seed, options=options)
         gyro = GyroHistory(n, self.cfg.student.history, np.deg2rad(self.cfg.placement_sd_deg), self.rng)
         gyro.reset(np.arange(n))
         window = gyro.push(info["device"])
         muscles = self.teacher(obs)
-        windows, teacher_nm, student_nm = [], [], []
+        windows, teacher_nm, student_nm, age_s = [], [], [], []
+        age = np.zeros(n, dtype=np.int64)  # student-rate steps since each env's episode start
         falls = 0
         for step in range(steps):
             teacher_action = self.teacher(obs)
@@ -146,6 +154,8 @@ class Distiller:
             windows.append(window.copy())
             teacher_nm.append(label)
             student_nm.append(student)
+            age_s.append(age / self.cfg.student.rate_hz)
+            age += 1
             obs, _r, fell, _t, info = env.step(action)
             window = gyro.push(info["device"])
             done = info.get("done", np.zeros(n, dtype=bool))
@@ -153,10 +163,11 @@ class Distiller:
                 falls += int(fell.sum())
                 gyro.reset(np.flatnonzero(done))
                 window = gyro.window
+                age[done] = 0
                 muscles[done] = self.teacher(obs)[done]  # every env's obs: a profile teacher times each env's phase
         return {
             "windows": np.concatenate(windows), "teacher_nm": np.concatenate(teacher_nm),
-            "student_nm": np.concatenate(student_nm), "falls": np.array(falls),
+            "student_nm": np.concatenate(student_nm), "age_s": np.concatenate(age_s), "falls": np.array(falls),
         }
 
     def fit(self) -> None:
@@ -164,15 +175,29 @@ class Distiller:
         self.student.train()
         x_all = torch.as_tensor(self.inputs)
         y_all = torch.as_tensor(self.labels)
+        w_all = torch.as_tensor(self.weights)
         g = torch.Generator().manual_seed(int(self.rng.integers(2**31)))
         for _ in range(cfg.epochs):
             order = torch.randperm(len(x_all), generator=g)
             for start in range(0, len(order), cfg.batch_size):
                 idx = order[start:start + cfg.batch_size]
-                loss = ((self.student(x_all[idx]) - y_all[idx]) / self.limit).pow(2).mean()
+                err2 = ((self.student(x_all[idx]) - y_all[idx]) / self.limit).pow(2)
+                if cfg.start_weight == 1.0:
+                    loss = err2.mean()  # the committed students' loss, to the last bit
+                else:
+                    w = w_all[idx]
+                    loss = (err2.mean(dim=1) * w).sum() / w.sum()
                 self.optim.zero_grad()
                 loss.backward()
                 self.optim.step()
+
+    def start_agreement(self, data: dict[str, np.ndarray]) -> dict[str, float]:
+        """Agreement over the samples in the start window (none when it is 0)."""
+        early = data["age_s"] < self.cfg.start_window_s
+        if not early.any():
+            return {}
+        a = agreement(data["student_nm"][early], data["teacher_nm"][early], self.mass_kg)
+        return {"start_pearson_r": a["pearson_r"], "start_rmse_nm_per_kg": a["rmse_nm_per_kg"]}
 
     def run(self) -> list[dict[str, float]]:
         cfg = self.cfg
@@ -181,12 +206,17 @@ class Distiller:
             data = self.rollout(beta, cfg.steps_per_iteration, seed=cfg.seed * 1000 + it)
             self.inputs = np.concatenate([self.inputs, data["windows"]])[-cfg.max_samples:]
             self.labels = np.concatenate([self.labels, data["teacher_nm"].astype(np.float32)])[-cfg.max_samples:]
+            weight = np.where(data["age_s"] < cfg.start_window_s, cfg.start_weight, 1.0).astype(np.float32)
+            self.weights = np.concatenate([self.weights, weight])[-cfg.max_samples:]
             self.fit()
             stats = {"iteration": it, "beta": beta, "samples": len(self.inputs), "falls": float(data["falls"]),
-                     **agreement(data["student_nm"], data["teacher_nm"], self.mass_kg)}
+                     **agreement(data["student_nm"], data["teacher_nm"], self.mass_kg), **self.start_agreement(data)}
             self.history.append(stats)
             log.info("DAgger %d: beta %.2f, %d samples, r %.3f, RMSE %.4f Nm/kg, falls %d", it, beta,
                      stats["samples"], stats["pearson_r"], stats["rmse_nm_per_kg"], stats["falls"])
+            if "start_pearson_r" in stats:
+                log.info("  first %.1f s of episodes: r %.3f, RMSE %.4f Nm/kg", cfg.start_window_s,
+                         stats["start_pearson_r"], stats["start_rmse_nm_per_kg"])
         return self.history
 
 
@@ -206,7 +236,7 @@ def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, com
     for speed, slope in zip(cfg.held_out_speeds_mps, cfg.held_out_slopes_deg):
         data = d.rollout(0.0, held_out_steps, seed=10_000 + len(evaluation), options={"speed_mps": speed, "slope_deg": slope})
         evaluation.append({"speed_mps": speed, "slope_deg": slope, "falls": int(data["falls"]),
-                           **agreement(data["student_nm"], data["teacher_nm"], d.mass_kg)})
+                           **agreement(data["student_nm"], data["teacher_nm"], d.mass_kg), **d.start_agreement(data)})
     meta = export_student(d.student, out_path, body_mass_kg=d.mass_kg, training_command=command)
     probe = d.inputs[-min(len(d.inputs), 2048):]
     return {
