@@ -5,7 +5,8 @@ without one, and the loop's torque r (mean, min); where the rows have them (stop
 over seeds of `hip-exo closed-loop --seeds` (the criterion against the teacher through the nodes)
 and the sim times of each run's first fall.
 
-    python artifacts/closed_loop/probes/pooled_falls.py DIR [DIR ...]   (each DIR holds seedS/closed_loop.json)
+    python artifacts/closed_loop/probes/pooled_falls.py DIR [DIR ...]
+    (each DIR holds seedS/closed_loop.json, or one `hip-exo closed-loop --seeds` closed_loop.json)
 """
 
 import json
@@ -17,6 +18,10 @@ import numpy as np
 from exo_control.closed_loop import pooled_table
 
 runs = [json.loads(p.read_text()) for d in sys.argv[1:] for p in sorted(Path(d).glob("seed*/closed_loop.json"))]
+for d in sys.argv[1:]:  # a --seeds run: one file, rows of every seed; one list per seed as above
+    if (Path(d) / "closed_loop.json").exists():
+        rows = json.loads((Path(d) / "closed_loop.json").read_text())
+        runs += [[r for r in rows if r["seed"] == s] for s in dict.fromkeys(r["seed"] for r in rows)]
 print(f"{len(runs)} runs per speed")
 print("| speed (m/s) | falls loop / teacher alone | runs with a fall, loop / teacher | runs where the loop fell more / fewer times | "
       "the loop walked where the teacher alone did | r mean (min) |")
