@@ -71,7 +71,11 @@ def _condition(nodes: list[tuple[Any, Any, Any]], config_path: str | Path, teach
            "mean_speed_mps": loop["mean_speed_mps"], "teacher_mean_speed_mps": ref["mean_speed_mps"],
            "relay_mean_speed_mps": relay["mean_speed_mps"],
            "pearson_r": agreement.get("pearson_r", math.nan),
-           "rmse_nm_per_kg": agreement.get("rmse_nm_per_kg", math.nan), "sim_time_s": loop["sim_time_s"]}
+           "rmse_nm_per_kg": agreement.get("rmse_nm_per_kg", math.nan),
+           # r over each episode's first settle_s (the student's first guesses) and over the rest
+           "starts_pearson_r": loop.get("applied_vs_teacher_torque_starts", {}).get("pearson_r", math.nan),
+           "after_starts_pearson_r": loop.get("applied_vs_teacher_torque_after_starts", {}).get("pearson_r", math.nan),
+           "sim_time_s": loop["sim_time_s"]}
     for name, summary in walks.items():
         effort = summary["effort"]
         row[f"{name}_effort_time_s"] = effort["time_s"]
@@ -160,13 +164,14 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: s
     seeds = len({r["seed"] for r in rows}) > 1
     lines = [header, "", "Falls and mean speed, same seed: with the student in the loop / the teacher through the nodes (its torque "
              "requested in the policy's place, through the safety node) / the teacher alone (its torque applied directly).", "",
+             "r: the loop's torque against the teacher's over the whole run / each episode's first bridge `settle_s` / the rest.", "",
              "| speed (m/s) | slope (deg) |" + (" seed |" if seeds else "") + " falls | mean speed (m/s) | r | RMSE (Nm/kg) |",
              "|---|---|" + ("---|" if seeds else "") + "---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} |" + (f" {r['seed']} |" if seeds else "") +
                      f" {r['falls']} / {r['relay_falls']} / {r['teacher_falls']} | "
                      f"{r['mean_speed_mps']:.2f} / {r['relay_mean_speed_mps']:.2f} / {r['teacher_mean_speed_mps']:.2f} | "
-                     f"{r['pearson_r']:.3f} | {r['rmse_nm_per_kg']:.4f} |")
+                     f"{_r_parts(r)} | {r['rmse_nm_per_kg']:.4f} |")
     if seeds:
         lines += pooled_table(rows)
     lines += _effort_table(rows)
@@ -182,15 +187,27 @@ def pooled_table(rows: Sequence[dict[str, Any]]) -> list[str]:
     lines = ["", "Over bridge seeds: falls loop / teacher through the nodes / teacher alone; runs without a fall; the loop "
              "walked where the teacher through the nodes did; that walk walked where the teacher alone did.", "",
              "| speed (m/s) | slope (deg) | runs | falls | runs without a fall | loop where through the nodes | "
-             "through the nodes where alone | r mean (min) |", "|---|---|---|---|---|---|---|---|"]
+             "through the nodes where alone | r mean (min) | r after starts mean (min) |", "|---|---|---|---|---|---|---|---|---|"]
     for speed, slope in dict.fromkeys((r["speed_mps"], r["slope_deg"]) for r in rows):
         at = [r for r in rows if (r["speed_mps"], r["slope_deg"]) == (speed, slope)]
         walked = {w: [r[f"{w}falls"] == 0 for r in at] for w in ("", "relay_", "teacher_")}
         r_loop = [r["pearson_r"] for r in at]
+        r_after = [r.get("after_starts_pearson_r", math.nan) for r in at]
         lines.append(f"| {speed:.1f} | {slope:+g} | {len(at)} | " + " / ".join(str(sum(r[f'{w}falls'] for r in at)) for w in walked) +
                      " | " + " / ".join(str(sum(v)) for v in walked.values()) + f" | {_where(walked[''], walked['relay_'])} | "
-                     f"{_where(walked['relay_'], walked['teacher_'])} | {sum(r_loop) / len(r_loop):.3f} ({min(r_loop):.3f}) |")
+                     f"{_where(walked['relay_'], walked['teacher_'])} | {_mean_min(r_loop)} | {_mean_min(r_after)} |")
     return lines
+
+
+def _r_parts(row: dict[str, Any]) -> str:
+    parts = [row["pearson_r"], row.get("starts_pearson_r", math.nan), row.get("after_starts_pearson_r", math.nan)]
+    return " / ".join("-" if not math.isfinite(v) else f"{v:.3f}" for v in parts)
+
+
+def _mean_min(values: list[float]) -> str:
+    """Mean (min) over the finite values ('-' if none: e.g. no run outlasted its start)."""
+    finite = [v for v in values if math.isfinite(v)]
+    return f"{sum(finite) / len(finite):.3f} ({min(finite):.3f})" if finite else "-"
 
 
 def _where(walked: list[bool], reference: list[bool]) -> str:

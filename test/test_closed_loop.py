@@ -31,8 +31,9 @@ def test_closed_loop_command_writes_a_row_per_condition(tmp_path: Path) -> None:
         assert 0.0 < float(r["rmse_nm_per_kg"]) < 0.2
         assert int(r["teacher_falls"]) >= 0 and 0.0 < float(r["teacher_mean_speed_mps"]) < 2.0
         assert int(r["relay_falls"]) >= 0 and 0.0 < float(r["relay_mean_speed_mps"]) < 2.0
+        assert np.isfinite(float(r["starts_pearson_r"])) and r["after_starts_pearson_r"] == "nan"  # 1.5 s < settle_s
     report = (tmp_path / "closed_loop.md").read_text()
-    assert "hip-exo closed-loop" in report and "| 0.9 | +0 |" in report
+    assert "hip-exo closed-loop" in report and "| 0.9 | +0 |" in report and " / - |" in report
     assert len(json.loads((tmp_path / "closed_loop.json").read_text())) == 2
 
 
@@ -41,12 +42,13 @@ def test_the_table_over_seeds_judges_the_loop_against_the_teacher_through_the_no
 
     def row(seed: int, loop: int, relay: int, teacher: int) -> dict[str, float]:
         return {"speed_mps": 1.2, "slope_deg": 0.0, "seed": seed, "falls": loop, "relay_falls": relay,
-                "teacher_falls": teacher, "pearson_r": 0.9 + 0.01 * seed}
+                "teacher_falls": teacher, "pearson_r": 0.9 + 0.01 * seed,
+                "after_starts_pearson_r": 0.95 + 0.01 * seed if seed < 2 else float("nan")}
 
     lines = pooled_table([row(0, 0, 0, 0), row(1, 1, 0, 0), row(2, 0, 1, 2)])
     # falls 1 / 1 / 2; two runs of each walk without a fall; the loop walked in 1 of the relay's 2
-    # walked runs; the relay in both of the teacher alone's.
-    assert lines[-1] == "| 1.2 | +0 | 3 | 1 / 1 / 2 | 2 / 2 / 2 | 1 of 2 | 2 of 2 | 0.910 (0.900) |"
+    # walked runs; the relay in both of the teacher alone's; r after starts over the runs that had an "after".
+    assert lines[-1] == "| 1.2 | +0 | 3 | 1 / 1 / 2 | 2 / 2 / 2 | 1 of 2 | 2 of 2 | 0.910 (0.900) | 0.955 (0.950) |"
 
 
 def test_several_seeds_in_one_command(tmp_path: Path) -> None:

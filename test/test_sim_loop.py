@@ -201,3 +201,29 @@ def test_effort_means_leave_out_getting_going_and_going_down() -> None:
     assert s["activation_s_per_m"] == pytest.approx(0.2 / (0.4 / 0.5))
     assert effort.summary() == s  # reading the summary does not commit the held-back samples
     assert EffortMeans(2.0, 1.0, 0.1).summary() == {"time_s": 0.0, "distance_m": 0.0}
+
+
+def test_agreement_is_split_at_each_episodes_start() -> None:
+    """The summary's torque agreement over each episode's first settle_s and over the rest: the
+    episode clock restarts at a fall-reset, and the two parts together are the whole run."""
+    from exo_sim.metrics import torque_agreement
+
+    rt = InProcessRuntime("sim")
+    bridge = rt.add_node(SimBridgeNode, SimBridgeConfig(speed_mps=1.2, settle_s=0.25))
+    rng = np.random.default_rng(0)
+    for k in range(120):
+        bridge._torque_cmd = bridge._teacher_nm + rng.normal(0.0, 0.5 + 0.5 * (k % 7), 2)  # a noisy command
+        bridge._step()
+        if k == 79:
+            bridge._on_fall({})  # a reset after 80 steps: a new episode starts
+    ages = np.array(bridge._age_log)
+    np.testing.assert_array_equal(ages, np.r_[np.arange(80), np.arange(40)])
+    start = ages < 40  # 0.25 s at 160 Hz
+    applied, teacher = np.array(bridge._applied_log), np.array(bridge._teacher_log)
+    mass = bridge.env.sim.total_mass_kg
+    s = bridge.summary()
+    assert s["applied_vs_teacher_torque_starts"] == torque_agreement(applied[start], teacher[start], mass)
+    assert s["applied_vs_teacher_torque_after_starts"] == torque_agreement(applied[~start], teacher[~start], mass)
+    assert s["applied_vs_teacher_torque"] == torque_agreement(applied, teacher, mass)
+    assert s["applied_vs_teacher_torque_starts"] != s["applied_vs_teacher_torque_after_starts"]
+    rt.shutdown()

@@ -186,6 +186,8 @@ class SimBridgeNode(ExoNode):
         self._action = self._held
         self._applied_log: list[np.ndarray] = []  # (applied command, teacher's own exo torque) per step
         self._teacher_log: list[np.ndarray] = []
+        self._age_log: list[int] = []  # steps since the episode started, per logged step
+        self._episode_steps = 0
         self._torque_cmd = np.zeros(2)
         self.steps = 0
         self.sim_ns = 0
@@ -243,6 +245,8 @@ class SimBridgeNode(ExoNode):
         if self._act is not None:
             self._applied_log.append(applied.copy())
             self._teacher_log.append(self._teacher_nm.copy())
+            self._age_log.append(self._episode_steps)
+        self._episode_steps += 1
         self._obs, _rew, fell, _trunc, info = env.step(env.to_physical(physical[None]))  # in the current frame
         self.steps += 1
         self.sim_ns += self._period_ns
@@ -264,6 +268,7 @@ class SimBridgeNode(ExoNode):
         if self.config.reset_on_fall:
             self._obs, info = self.env.reset(seed=self.config.seed + self.falls, options=self._options)
             self._episode_start_x = self._pelvis_x()
+            self._episode_steps = 0
             self._policy_reset.publish(m.Bool(data=True))
         return info
 
@@ -284,8 +289,15 @@ class SimBridgeNode(ExoNode):
         distance = self._distance_m + self._pelvis_x() - self._episode_start_x
         duration = self.sim_ns / 1e9
         agreement: dict[str, float] = {}
+        by_part: dict[str, dict[str, float]] = {}
         if self._applied_log:
-            agreement = torque_agreement(np.array(self._applied_log), np.array(self._teacher_log), self.env.sim.total_mass_kg)
+            applied, teacher = np.array(self._applied_log), np.array(self._teacher_log)
+            agreement = torque_agreement(applied, teacher, self.env.sim.total_mass_kg)
+            # Split at settle_s after each (re)start: the policy's first guesses on a short history, and
+            # the walk after them (a fall-laden run is mostly starts).
+            start = np.array(self._age_log) < round(self.config.settle_s * self.config.sensor_rate_hz)
+            by_part = {name: torque_agreement(applied[part], teacher[part], self.env.sim.total_mass_kg) if part.any() else {}
+                       for name, part in (("starts", start), ("after_starts", ~start))}
         return {
             "body": self.env_cfg.body.name,
             "teacher": "passive" if self.teacher is None else self.teacher.info.stage,
@@ -298,6 +310,9 @@ class SimBridgeNode(ExoNode):
             "distance_m": distance,
             "mean_speed_mps": distance / duration if duration > 0 else 0.0,
             "applied_vs_teacher_torque": agreement,
+            # The same over each episode's first settle_s, and over the rest.
+            "applied_vs_teacher_torque_starts": by_part.get("starts", {}),
+            "applied_vs_teacher_torque_after_starts": by_part.get("after_starts", {}),
             "effort": self._effort.summary(),
         }
 
