@@ -117,7 +117,8 @@ def test_a_missing_policy_file_stops_the_command_with_a_message(tmp_path: Path, 
 def test_the_packaged_pair_tracks_its_teacher_at_every_level_speed() -> None:
     """The sim launch's own teacher and student, 20 s at each level speed (bridge seed 0): the
     student's torque follows the teacher's with r >= 0.9 everywhere, and the person falls at most
-    twice in the five runs (measured, artifacts/closed_loop/thigh_pack_sim24/seed0: r 0.923-0.991, one fall)."""
+    twice in the five runs (measured, artifacts/closed_loop/start_weighted/packaged, seed 0: r 0.983-0.993,
+    one fall, at 1.6 m/s)."""
     from exo_sim.bridge.sim_bridge_node import DEFAULT_TEACHER
 
     rows = run_grid(SIM, str(DEFAULT_TEACHER), STUDENT, (0.8, 1.0, 1.2, 1.4, 1.6), (0.0,), 20.0, seed=0)
