@@ -4,6 +4,7 @@
 # teacher_reflex_stage2_noexo_control.onnx) wearing the unpowered exo; bridge seeds 0-2, five level
 # speeds, 20 s.  run.sh ["SEEDS" [OUT]] -> OUT/seedS/ (OUT: artifacts/closed_loop/thigh_pack_effort)
 # Stop 24, with its sim start: run.sh "0 1 2" artifacts/closed_loop/thigh_pack_sim24/effort
+# Stop 25, the start-weighted packaged student: run.sh "0 1 2" artifacts/closed_loop/start_weighted/packaged_effort
 set -euo pipefail
 out=${2:-artifacts/closed_loop/thigh_pack_effort}
 for seed in ${1:-0 1 2}; do
