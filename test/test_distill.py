@@ -85,6 +85,8 @@ def test_unweighted_distillation_reports_no_start_agreement() -> None:
                         num_envs=2, iterations=1, steps_per_iteration=40, epochs=1)
     d = Distiller(teacher, env_cfg, cfg)
     assert "start_pearson_r" not in d.run()[0] and (d.weights == 1.0).all()
+    with pytest.raises(ValueError, match="start_window_s"):
+        DistillConfig(start_weight=4.0)  # a weight with no window would silently train unweighted
 
 
 def test_weighted_loss_is_the_plain_mean_when_every_weight_is_equal() -> None:

@@ -65,6 +65,9 @@ class DistillConfig:
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if self.start_weight != 1.0 and self.start_window_s == 0.0:
+            raise ValueError(f"DistillConfig: start_weight {self.start_weight} weights nothing with start_window_s 0; "
+                             "set the window (s) too")
         if len(self.held_out_speeds_mps) != len(self.held_out_slopes_deg):
             raise ValueError(f"DistillConfig: held_out_speeds_mps {self.held_out_speeds_mps} and held_out_slopes_deg "
                              f"{self.held_out_slopes_deg} must pair up (same length)")
