@@ -6,6 +6,7 @@
 # As run: run_pair.sh artifacts/student_ysp8late_s6/student.onnx artifacts/closed_loop/ysp8late_s6
 #         run_pair.sh artifacts/student_ysp8late_s6_long/student.onnx artifacts/closed_loop/ysp8late_s6_long
 #  stop 24 (its sim start): run_pair.sh artifacts/student_ysp8late_s6_long/student.onnx artifacts/closed_loop/ysp8late_s6_long_sim24/effort
+#  stop 25 (start-weighted student): run_pair.sh artifacts/student_ysp8late_s6_start/student.onnx artifacts/closed_loop/start_weighted/yielding_effort
 set -euo pipefail
 student=$1 out=$2 T=artifacts/teacher
 for seed in ${3:-0 1 2}; do
