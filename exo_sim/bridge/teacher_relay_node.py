@@ -2,8 +2,9 @@
 
 Republishes each /sim/teacher_torque from the sim bridge as /exo/torque_request, so the teacher's
 torque reaches the simulated motors by the student's path: through the safety node (clamp, slew
-limit, ramps, watchdogs), one sensor period after the state it was computed on, as the policy node's
-request is. A closed-loop evaluation walks this as its reference ("the teacher through the nodes"):
+limit, ramps, watchdogs). The bridge evaluates the teacher for the state its next step starts from
+and publishes it with that state's sensors, so the relay's request is as fresh as the policy node's
+(both from the same state; stop 24's fresh oracle walked exactly as the relay does). A closed-loop evaluation walks this as its reference ("the teacher through the nodes"):
 the student is asked to keep the person walking wherever the teacher does on that same path.
 """
 
