@@ -237,3 +237,22 @@ def test_reflex_schedule_command_keeps_each_nodes_provenance(tmp_path: Path) -> 
     np.testing.assert_allclose(ReflexSchedule.from_file(out).table[0, 1], INITIAL)
     with pytest.raises(SystemExit, match="SPEED_MPS:SLOPE_DEG"):
         main(["reflex-schedule", "--node", f"fast:0={tmp_path / 'flat.json'}", "--out", str(out)])
+
+
+def test_curricula_wait_for_the_speed_when_a_tolerance_is_set(tmp_path: Path) -> None:
+    # 0.05 s runs walk to the end at about their start speed, off the commanded 1.2 m/s: the error
+    # the first run logs decides whether a tolerance just under or just over it lets the step happen.
+    cfg = ReflexTuneConfig(env=ENV, speeds_mps=(1.2,), slopes_deg=(0.0,), seeds=(0, 1), duration_s=0.05, popsize=4,
+                           generations=1, stall_fraction=0.0, slope_offset_start_deg=-1.0, slope_offset_step_deg=0.5,
+                           curriculum_speed_tol_mps=1e-6)
+    tune(cfg, tmp_path / "strict")
+    with (tmp_path / "strict" / "progress.csv").open() as f:
+        row = next(csv.DictReader(f))
+    error = float(row["gen_best_max_speed_error_mps"])
+    assert 0.01 < error < 1.0 and abs(float(row["gen_best_speed_mps"]) - 1.2) <= error  # the mean over runs is within the worst
+    assert json.loads((tmp_path / "strict" / "curriculum.json").read_text())["slope_offset_deg"] == -1.0  # walked, too slow
+    for tol, offset in ((error * 0.999, -1.0), (error * 1.001, -0.5)):
+        tune(dataclasses.replace(cfg, curriculum_speed_tol_mps=tol), tmp_path / f"tol{tol}")
+        assert json.loads((tmp_path / f"tol{tol}" / "curriculum.json").read_text())["slope_offset_deg"] == offset
+    tune(dataclasses.replace(cfg, curriculum_speed_tol_mps=0.0), tmp_path / "off")  # 0: walking every run is enough
+    assert json.loads((tmp_path / "off" / "curriculum.json").read_text())["slope_offset_deg"] == -0.5

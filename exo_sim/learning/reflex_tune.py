@@ -29,7 +29,10 @@ every such generation. That is continuation up from the downhill gaits, the one 
 gaits' propulsion limit. A speed offset does the same for the commanded speed
 (``speed_offset_start_mps``, ``speed_offset_step_mps``): the commanded speed enters the reflex laws,
 and a gait tuned at one speed falls when commanded another, so a gait found at one speed is
-carried to the next in small steps (``curriculum.json`` keeps scale and offsets for a resumed run). ``best.json`` compares
+carried to the next in small steps (``curriculum.json`` keeps scale and offsets for a resumed run).
+With ``curriculum_speed_tol_mps`` a step also waits until that candidate keeps its speed on every
+run: a gait that survives each step by slowing down (every offset continuation before stop 26)
+is made to win its speed back before the ground tilts further. ``best.json`` compares
 candidates only under equal aids, slope scale and both offsets, so its final entry is an unaided
 walker on the full slopes at the target speeds. Every
 generation writes ``es.pkl`` (the whole CMA-ES state), ``best.json`` (best parameters so far with their cost) and a ``progress.csv`` row.
@@ -110,6 +113,7 @@ class ReflexTuneConfig:
     slope_offset_step_deg: float = param(0.5, "Slope curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, deg.", gt=0.0, le=15.0)
     speed_offset_start_mps: float = param(0.0, "Speed curriculum: the commanded speeds start this far from speeds_mps, m/s (0 = off).", ge=-2.0, le=2.0)
     speed_offset_step_mps: float = param(0.05, "Speed curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, m/s.", gt=0.0, le=1.0)
+    curriculum_speed_tol_mps: float = param(0.0, "The slope and speed curricula also wait until that best candidate's mean speed on every run is within this of the cost's speed, m/s (0 = walking every run is enough).", ge=0.0, le=2.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -278,6 +282,9 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                 for k in per_run:
                     per_run[k].append(info[k])
             walked_all = np.min(per_run["t_alive_s"], axis=0) >= cfg.duration_s - 0.5 * env.cfg.policy_dt_s
+            # Each run's speed error against its cost speed: a curriculum step waits for the gait to keep its speed.
+            speed_err = np.max([np.abs(v - (cfg.cost_speed_mps or r[0])) for v, r in zip(per_run["speed_mps"], runs)], axis=0)
+            ready = walked_all & (speed_err <= cfg.curriculum_speed_tol_mps if cfg.curriculum_speed_tol_mps else True)
             info = {k: np.mean(v, axis=0) for k, v in per_run.items()}  # mean over the runs, per candidate
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
@@ -297,9 +304,10 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_activation": float(info["activation"][i]),
                    "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0],
                    "slope_level_s": approach[0], "slope_ramp_s": approach[1], "slope_scale": scale,
-                   "slope_offset_deg": offset, "speed_offset_mps": speed_offset}
+                   "slope_offset_deg": offset, "speed_offset_mps": speed_offset,
+                   "gen_best_speed_mps": float(info["speed_mps"][i]), "gen_best_max_speed_error_mps": float(speed_err[i])}
             _append_csv(run_dir / "progress.csv", row)
-            if walked_all[i]:
+            if ready[i]:
                 scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
                 speed_offset = next_speed_offset(cfg, speed_offset)
             curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset, "speed_offset_mps": speed_offset}))
