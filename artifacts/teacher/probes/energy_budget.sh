@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Stop 26: the energy budget of the level and downhill nodes (output: energy_budget.txt).
+set -euo pipefail
+P=artifacts/teacher/probes/energy_budget.py C=config/train/reflex_160_upright_slope_node.yaml N=artifacts/teacher/tuning/nodes
+python $P $N/v14_s0/best.json $C 1.2 0 12
+EQ_SOLREF_S=0.005 python $P $N/v14_s0/best.json $C 1.2 0 12   # what-if: joint couplings 4x stiffer (same parameters)
+python $P artifacts/teacher/reflex_upright.json $C 0.8 0 12
+python $P $N/up16_0/best.json $C 1.6 0 12
+python $P $N/slope_m5c/best.json $C 1.2 -5 12
+python $P $N/m5_v14/best.json $C 1.4 -5 12
+python $P $N/m10_v16/best.json $C 1.6 -10 12
+python $P artifacts/teacher/tuning/calf/calf100/best.json config/train/reflex_160_calf_node.yaml 1.2 0 12
+python $P artifacts/teacher/reflex_stage2_thigh_assist.json config/train/reflex_160_upright_assist_thigh.yaml 1.2 0 12
