@@ -143,6 +143,11 @@ class EnvConfig:
             raise ValueError(
                 f"EnvConfig: timestep 1/(policy_hz x substeps) = {dt:.6f} s is out of range; allowed [0.0005, 0.005]"
             )
+        # MuJoCo's floor is 2 timesteps; at 2.05 the tuned walks' couplings gained energy, at 3.2 and 4.1 not (stop 26).
+        tc = self.body.coupling_timeconst_s
+        if tc is not None and tc < 3.0 * dt:
+            raise ValueError(f"EnvConfig: body.coupling_timeconst_s {tc:g} s is under three physics timesteps "
+                             f"({dt:.6f} s each), where the couplings gain energy; raise substeps or the time constant")
         ticks = self.base_ticks
         if self.base_hz and (abs(ticks * self.policy_hz - self.base_hz) > 1e-9 or self.substeps % ticks):
             raise ValueError(

@@ -261,6 +261,10 @@ def body_spec(cfg: BodyConfig) -> mujoco.MjSpec:
         _scale_mass(spec, cfg.body_mass_kg)
     if cfg.calf_from_myolegs > 0.0:
         _calf_from_myolegs(spec, cfg.calf_from_myolegs)
+    if cfg.coupling_timeconst_s is not None:
+        for eq in spec.equalities:
+            if eq.type == mujoco.mjtEq.mjEQ_JOINT:  # joint-angle couplings (path points, knee translations)
+                eq.solref = [cfg.coupling_timeconst_s, eq.solref[1]]
     spec.option.iterations = cfg.solver_iterations
     spec.option.ls_iterations = cfg.ls_iterations
     # Put the lowest foot point 1 mm above the ground at the reference pose.

@@ -44,6 +44,15 @@ class BodyConfig:
         "20 deg of plantarflexion, where myolegs' keep 0.76 and 1.0, so push-off has a third of the force.",
         ge=0.0, le=1.0,
     )
+    coupling_timeconst_s: float | None = param(
+        None,
+        "Time constant (MuJoCo solref) of the equality constraints that move muscle path points and the knee's "
+        "translations with the joint angles, s; null keeps myo-sim's 0.02 s. These soft couplings give way under "
+        "muscle force and dissipate 0.26-1.14 W/kg in the tuned gaits (the vasti's path point most; "
+        "artifacts/teacher/README.md, stop 26); 0.0032 s cuts that by two thirds but needs a physics timestep of at "
+        "most a third of it (EnvConfig checks).",
+        ge=0.001, le=0.1,
+    )
 
     def __post_init__(self) -> None:
         check_fields(self)

@@ -130,3 +130,22 @@ def test_calf_from_myolegs_restores_push_off_force_and_blends() -> None:
         BodyConfig(name="myolegs_sagittal", calf_from_myolegs=1.0)
     with pytest.raises(ValueError, match="calf_from_myolegs"):
         BodyConfig(name="myolegs26", calf_from_myolegs=1.5)
+
+
+def test_coupling_time_constant_sets_the_joint_couplings_only_and_needs_a_small_enough_timestep() -> None:
+    from exo_sim.env.config import EnvConfig
+
+    own = build_model(BodyConfig(name="myolegs26_sagittal")).model
+    stiff = build_model(BodyConfig(name="myolegs26_sagittal", coupling_timeconst_s=0.0032)).model
+    joint = own.eq_type == mujoco.mjtEq.mjEQ_JOINT
+    assert joint.sum() >= 20  # path points and knee translations of both legs
+    np.testing.assert_array_equal(own.eq_solref[joint, 0], 0.02)  # myo-sim's (MuJoCo's default)
+    np.testing.assert_array_equal(stiff.eq_solref[joint, 0], 0.0032)
+    np.testing.assert_array_equal(stiff.eq_solref[:, 1], own.eq_solref[:, 1])  # damping ratio kept
+    np.testing.assert_array_equal(stiff.eq_solref[~joint], own.eq_solref[~joint])
+    body = BodyConfig(name="myolegs26_sagittal", coupling_timeconst_s=0.0032)
+    with pytest.raises(ValueError, match=r"coupling_timeconst_s 0.0032 s is under three physics timesteps \(0.001563 s each\)"):
+        EnvConfig(body=body, policy_hz=40.0, substeps=16)
+    assert EnvConfig(body=body, policy_hz=40.0, substeps=32).timestep_s == pytest.approx(1 / 1280)
+    with pytest.raises(ValueError, match="coupling_timeconst_s"):
+        BodyConfig(coupling_timeconst_s=0.0)
