@@ -8,10 +8,13 @@ physics step, adds up the power of
 - the ground on the body (each contact's force . the body's velocity at the contact point), split by
   foot and by load: a foot carrying at least 0.2 body weights (stance) or less (a touch or a
   scuff of the swing foot);
-- gravity (-m g . v_com: the slope's share) and the passive joints (limits, damping, springs) as
-  the rest of dE/dt.
-Prints W/kg averaged after the first 2 s: what the muscles must make up is what the ground and the
-joints take.
+- every constraint kind (force . velocity of MuJoCo's constraint rows: the equality couplings, with
+  the three that lose most, joint limits, joint friction, contacts: the last is the ground again,
+  summed the solver's way, as a check) and the passive joint forces;
+- dE/dt of the body's kinetic and potential energy, which closes the sum (gravity's share on a
+  slope is printed beside it).
+Prints W/kg averaged after the first 2 s. The physics is stepped one step at a time through a
+replaced BatchPhysics._step_chunk, which does what the original does plus the bookkeeping.
 """
 
 from __future__ import annotations
@@ -68,8 +71,8 @@ def main(path: str, config: str, speed: float, slope: float, seconds: float = 12
                     fz_body[b] += -sign * force[2]
             mujoco.mj_energyPos(m, d)
             mujoco.mj_energyVel(m, d)
-            row = [float(np.sum(np.maximum(d.actuator_force[muscles] * d.actuator_velocity[muscles], 0))),
-                   float(np.sum(np.minimum(d.actuator_force[muscles] * d.actuator_velocity[muscles], 0))),
+            p_muscle = d.actuator_force[muscles] * d.actuator_velocity[muscles]
+            row = [float(np.sum(np.maximum(p_muscle, 0))), float(np.sum(np.minimum(p_muscle, 0))),
                    float(np.sum(d.actuator_force[motors] * d.actuator_velocity[motors])) if len(motors) else 0.0]
             for side in ("l", "r"):
                 fz = float(np.sum(fz_body[feet[side]]))
@@ -82,7 +85,7 @@ def main(path: str, config: str, speed: float, slope: float, seconds: float = 12
             t = d.efc_type
             eq = t == int(mujoco.mjtConstraint.mjCNSTR_EQUALITY)
             np.add.at(per_coupling, d.efc_id[eq], p_efc[eq] if d.time - t0[0] >= 2.0 else 0.0)
-            row += [float(p_efc[t == int(mujoco.mjtConstraint.mjCNSTR_EQUALITY)].sum()),
+            row += [float(p_efc[eq].sum()),
                     float(p_efc[t == int(mujoco.mjtConstraint.mjCNSTR_LIMIT_JOINT)].sum()),
                     float(p_efc[t == int(mujoco.mjtConstraint.mjCNSTR_FRICTION_DOF)].sum()),
                     float(p_efc[t >= int(mujoco.mjtConstraint.mjCNSTR_CONTACT_FRICTIONLESS)].sum()),
