@@ -17,6 +17,6 @@ def resolve_student_path(configured: str) -> Path:
     if not DEFAULT_STUDENT.is_file():
         raise StudentLoadError(
             f"no policy_path configured and no packaged student at {DEFAULT_STUDENT}; "
-            "train and export one (README: 'Training') or set policy.policy_path"
+            "train and export one (README: 'Learning in simulation') or set policy.policy_path"
         )
     return DEFAULT_STUDENT
