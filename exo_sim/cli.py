@@ -80,14 +80,25 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from exo_sim.learning.evaluate import EvalConfig, evaluate_grid, load_policy, write_outputs
+    from exo_sim.learning.evaluate import (
+        EvalConfig,
+        evaluate_grid,
+        evaluate_starts,
+        load_policy,
+        write_outputs,
+        write_start_outputs,
+    )
 
     policy, env_cfg, label = load_policy(checkpoint=args.checkpoint, reflex=args.reflex, config=args.config,
                                          onnx=args.onnx)
     ecfg = EvalConfig(speeds_mps=tuple(args.speeds), slopes_deg=tuple(args.slopes), duration_s=args.duration,
                       seed=args.seed)
-    rows = evaluate_grid(policy, env_cfg, ecfg)
-    paths = write_outputs(rows, Path(args.out), title=f"{label}\n\nCommand: `{_command()}`")
+    title = f"{label}\n\nCommand: `{_command()}`"
+    if args.start_seeds:
+        rows = evaluate_starts(policy, env_cfg, ecfg, args.start_seeds)
+        paths = write_start_outputs(rows, Path(args.out), duration_s=args.duration, title=title)
+    else:
+        paths = write_outputs(evaluate_grid(policy, env_cfg, ecfg), Path(args.out), title=title)
     print(json.dumps({k: str(v) for k, v in paths.items()}, indent=2))
     return 0
 
@@ -258,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--slopes", type=float, nargs="+", default=[-10.0, -5.0, 0.0, 5.0, 10.0])
     ev.add_argument("--duration", type=float, default=20.0)
     ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--start-seeds", type=int, nargs="+", metavar="SEED",
+                    help="run the grid from each of these start seeds instead of --seed and count, per condition, "
+                         "the starts it walks from (starts.csv, starts.md)")
     ev.set_defaults(func=_evaluate)
 
     rt = sub.add_parser("reflex-tune", help="CMA-ES tuning of the reflex walking controller")

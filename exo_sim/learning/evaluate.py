@@ -4,11 +4,17 @@ Per condition: one episode of ``duration_s`` from the env's initial state at tha
 slope, nominal model (no randomisation), deterministic policy. Success = no fall for the whole
 duration. Mean speed = forward COM travel / time survived. Gait features: :mod:`exo_sim.learning.gait`.
 Outputs: ``eval.csv``, ``eval.md`` (tables with the approximate normal adult ranges) and ``eval.json``.
+
+One start can flatter a walker: the start pose carries a small random jitter, and a gait whose first
+steps fail from most starts can still walk from the one evaluated. :func:`evaluate_starts` runs the
+grid from several start seeds and counts, per condition, the starts it walks from
+(``starts.csv``, ``starts.md``).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -94,6 +100,50 @@ def evaluate_grid(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig) -
         return [run_condition(factory, env, v, s, cfg) for v in cfg.speeds_mps for s in cfg.slopes_deg]
     finally:
         env.close()
+
+
+def evaluate_starts(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig,
+                    start_seeds: Sequence[int]) -> list[dict[str, Any]]:
+    """The grid once from each start seed (``cfg.seed`` replaced): rows with a ``start_seed`` column."""
+    if not start_seeds or len(set(start_seeds)) != len(start_seeds) or min(start_seeds) < 0:
+        raise ValueError(f"start seeds {list(start_seeds)}: need one or more distinct seeds >= 0")
+    return [{"start_seed": seed, **row} for seed in start_seeds
+            for row in evaluate_grid(factory, env_cfg, dataclasses.replace(cfg, seed=seed))]
+
+
+def write_start_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, duration_s: float, title: str = "") -> dict[str, Path]:
+    """starts.csv (every run) and starts.md: per condition, the starts walked from and the mean speed
+    error of those walks."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": out_dir / "starts.csv", "md": out_dir / "starts.md"}
+    cols = ["start_seed", "speed_mps", "slope_deg", "success", "survived_s", "mean_speed_mps", "speed_error_mps"]
+    with paths["csv"].open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    seeds = sorted({r["start_seed"] for r in rows})
+    slopes = sorted({r["slope_deg"] for r in rows})
+    speeds = sorted({r["speed_mps"] for r in rows})
+    runs: dict[tuple[float, float], list[dict[str, Any]]] = {}
+    for r in rows:
+        runs.setdefault((r["speed_mps"], r["slope_deg"]), []).append(r)
+    walked = {k: [r for r in v if r["success"]] for k, v in runs.items()}
+    every = sum(len(walked[k]) == len(v) for k, v in runs.items())
+    total = sum(len(v) for v in walked.values())
+    lines = [f"# Grid evaluation over starts\n\n{title}\n" if title else "# Grid evaluation over starts\n"]
+    lines.append(f"Start seeds {seeds}, {duration_s:g} s each. Runs without a fall: **{total} / {len(rows)}**; "
+                 f"conditions walked from every start: **{every} / {len(runs)}**.\n")
+    for heading, cell in (("Starts walked from (of each condition's runs)", lambda k: f"{len(walked[k])}/{len(runs[k])}"),
+                          ("Mean |speed error| of the walks, m/s", lambda k: "-" if not walked[k] else
+                           f"{np.mean([r['speed_error_mps'] for r in walked[k]]):.2f}")):
+        lines.append(f"## {heading}, speed (rows) x slope (columns)\n")
+        lines.append("| v* (m/s) | " + " | ".join(f"{s:+g} deg" for s in slopes) + " |")
+        lines.append("|---|" + "---|" * len(slopes))
+        lines += [f"| {v:.1f} | " + " | ".join("-" if (v, s) not in runs else cell((v, s)) for s in slopes) + " |"
+                  for v in speeds]
+        lines.append("")
+    paths["md"].write_text("\n".join(lines))
+    return paths
 
 
 def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
