@@ -16,17 +16,17 @@ from exo_sim.learning.teacher_export import TeacherRunner
 TEACHERS = Path(__file__).resolve().parents[1] / "artifacts" / "teacher"
 
 
-def _walk_from_held_out_start(reflex: str, config: str, speed_mps: float, slopes_deg: tuple[float, ...]
-                              ) -> tuple[list[dict[str, Any]], str]:
-    """8 s walks of a committed reflex file (tuned with config/train/``config``) from start seed 0,
-    one per slope; the evaluation rows and the policy's label."""
+def _walk_from_held_out_start(reflex: str, config: str, speed_mps: float, slopes_deg: tuple[float, ...], *,
+                              seed: int = 0, duration_s: float = 8.0) -> tuple[list[dict[str, Any]], str]:
+    """Walks of a committed reflex file (tuned with config/train/``config``) from a start seed none of
+    its nodes was tuned on, one per slope; the evaluation rows and the policy's label."""
     from exo_sim.env.walk import WalkVecEnv
     from exo_sim.learning.evaluate import EvalConfig, load_policy, run_condition
 
     factory, env_cfg, label = load_policy(reflex=str(TEACHERS / reflex), config=str(TEACHERS.parents[1] / "config" / "train" / config))
     env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
     try:
-        return [run_condition(factory, env, speed_mps, g, EvalConfig(duration_s=8.0, seed=0)) for g in slopes_deg], label
+        return [run_condition(factory, env, speed_mps, g, EvalConfig(duration_s=duration_s, seed=seed)) for g in slopes_deg], label
     finally:
         env.close()
 
@@ -130,6 +130,18 @@ def test_committed_uphill_schedule_climbs_from_the_held_out_start() -> None:
     (row,), _ = _walk_from_held_out_start("reflex_schedule_up5.json", "reflex_160_upright_slope_node.yaml", 1.6, (5.0,))
     assert row["success"] and row["strides"] >= 4, row
     assert 0.5 < row["mean_speed_mps"] < 0.9
+
+
+def test_start_robust_schedule_walks_from_a_start_its_parent_falls_from() -> None:
+    """reflex_schedule_starts.json, as evaluated over held-out starts: at 1.6 m/s on -5 deg its
+    start-robust node (tuned on 16 other starts) walks from start seed 8, where reflex_schedule_up5.json's
+    node (tuned on seeds 1-3) falls in its first steps."""
+    (old,), _ = _walk_from_held_out_start("reflex_schedule_up5.json", "reflex_160_upright_slope_node.yaml", 1.6, (-5.0,),
+                                          seed=8, duration_s=4.0)
+    (new,), _ = _walk_from_held_out_start("reflex_schedule_starts.json", "reflex_160_upright_slope_node.yaml", 1.6, (-5.0,),
+                                          seed=8, duration_s=4.0)
+    assert not old["success"] and old["survived_s"] < 2.0, old
+    assert new["success"] and 1.2 < new["mean_speed_mps"] < 1.7, new
 
 
 def test_exported_level_pair_carries_its_tuned_people() -> None:
