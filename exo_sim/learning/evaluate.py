@@ -95,11 +95,7 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
 
 def evaluate_grid(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig) -> list[dict[str, Any]]:
     """Every (speed, slope) of the grid, in order."""
-    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
-    try:
-        return [run_condition(factory, env, v, s, cfg) for v in cfg.speeds_mps for s in cfg.slopes_deg]
-    finally:
-        env.close()
+    return [row for _, row in _grid_runs(factory, env_cfg, cfg, [cfg.seed])]
 
 
 def evaluate_starts(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig,
@@ -107,8 +103,18 @@ def evaluate_starts(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig,
     """The grid once from each start seed (``cfg.seed`` replaced): rows with a ``start_seed`` column."""
     if not start_seeds or len(set(start_seeds)) != len(start_seeds) or min(start_seeds) < 0:
         raise ValueError(f"start seeds {list(start_seeds)}: need one or more distinct seeds >= 0")
-    return [{"start_seed": seed, **row} for seed in start_seeds
-            for row in evaluate_grid(factory, env_cfg, dataclasses.replace(cfg, seed=seed))]
+    return [{"start_seed": seed, **row} for seed, row in _grid_runs(factory, env_cfg, cfg, start_seeds)]
+
+
+def _grid_runs(factory: PolicyFactory, env_cfg: EnvConfig, cfg: EvalConfig,
+               seeds: Sequence[int]) -> list[tuple[int, dict[str, Any]]]:
+    """(seed, row) of every condition from each seed, in one env (each run resets it): one model build."""
+    env = WalkVecEnv(env_cfg, 1, nthread=1, autoreset=False)
+    try:
+        return [(seed, run_condition(factory, env, v, g, dataclasses.replace(cfg, seed=seed)))
+                for seed in seeds for v in cfg.speeds_mps for g in cfg.slopes_deg]
+    finally:
+        env.close()
 
 
 def write_start_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, duration_s: float, title: str = "") -> dict[str, Path]:
