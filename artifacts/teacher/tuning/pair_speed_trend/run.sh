@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Stop 28 (issue 6, the trend with speed at equal speed): a speed-held pair on -5 deg at three
+# commanded speeds, from that condition's schedule node, where the walkers reach the commanded speed
+# (level walkers all settle at 0.8-1.06 m/s, so level ground cannot show a trend with speed).
+#   assisted: the yielding person (hip_yield_ext = hip_yield_flex = 0.3, as person_stage1_yield03.json)
+#             from the stop-20 late-extension 8 Nm profile, thigh clock (the stop-21 level recipe);
+#   control:  the same node, exo worn and passive, the same effort cost.
+# Held speeds, fixed before any run: each node's mean speed on its own condition (starts 40-49,
+# tuning/starts/select.txt; slope_m5c from held-out seed 0, whose walks at 1.2 m/s are 1.24-1.25).
+#   run.sh SIDE SPEED   (SIDE assist|noexo; SPEED 0.8|1.2|1.6) [SEED, default 5] -> runs/trend_SIDE_vNN_sSEED
+set -euo pipefail
+cd "$(dirname "$0")/../../../.."
+side=$1 speed=$2 seed=${3:-5}
+D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
+case $speed in
+  0.8) node=$S/m5_v08_st/best.json held=0.90 ;;
+  1.2) node=$N/slope_m5c/best.json held=1.25 ;;
+  1.6) node=$S/m5_v16_st/best.json held=1.47 ;;
+  *) echo "SPEED: 0.8, 1.2 or 1.6"; exit 2 ;;
+esac
+tag=v$(echo "$speed" | tr -d .)
+if [ "$side" = assist ]; then
+  person=$D/person_m5_${tag}_yield03.json
+  .venv/bin/python - "$node" "$person" <<'PY'
+import json, sys
+node = json.load(open(sys.argv[1]))
+params = dict(node["params"], hip_yield_ext=0.3, hip_yield_flex=0.3)
+json.dump({"note": f"stop 28: {sys.argv[1]}'s params with its hip drive yielding to the exo from the start "
+                   "(hip_yield_ext = hip_yield_flex = 0.3, as person_stage1_yield03.json)", "params": params},
+          open(sys.argv[2], "w"), indent=1)
+PY
+  cfg=config/train/reflex_160_upright_assist_thigh.yaml
+  extra=(--set init_params="$person" --set init_profile=artifacts/teacher/tuning/pair_speed_matched/profile_8nm_late_ext.json)
+elif [ "$side" = noexo ]; then
+  cfg=config/train/reflex_160_upright_effort_noexo.yaml
+  extra=(--set init_params="$node")
+else
+  echo "SIDE: assist or noexo"; exit 2
+fi
+.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${side}_${tag}_s$seed" "${extra[@]}" \
+  --set "speeds_mps=[$speed]" --set 'slopes_deg=[-5.0]' --set sigma0=0.1 --set cost_speed_mps=$held \
+  --set seed="$seed" --set generations=40
