@@ -12,8 +12,9 @@ dirs=()
 for v in $speeds; do
   tag=v$(echo "$v" | tr -d .)
   person=$T/reflex_stage2_thigh_assist_m5_trend_${tag}_s$seed.json control=$T/reflex_stage2_noexo_control_m5_trend_${tag}_s$seed.json
-  cp "runs/trend_assist_${tag}_s$seed/best.json" "$person"
-  cp "runs/trend_noexo_${tag}_s$seed/best.json" "$control"
+  # Fresh tuning runs (pair_speed_trend/run.sh writes to the ignored runs/) replace the committed people.
+  if [ -f "runs/trend_assist_${tag}_s$seed/best.json" ]; then cp "runs/trend_assist_${tag}_s$seed/best.json" "$person"; fi
+  if [ -f "runs/trend_noexo_${tag}_s$seed/best.json" ]; then cp "runs/trend_noexo_${tag}_s$seed/best.json" "$control"; fi
   grid=(--set "speeds_mps=[$v]" --set 'slopes_deg=[-5.0]' --set 'seeds=[0,1,2,3,4,5,6,7]')
   .venv/bin/python -m exo_sim compare --no-exo "$control" --no-exo-config $ncfg --assisted "$person" --assisted-config $acfg \
     --out "$out/${tag}_assisted_s${seed}_vs_control_s$seed" "${grid[@]}"
