@@ -2,24 +2,25 @@
 # Stop 28: the -5 deg speed-held pairs of teacher/tuning/pair_speed_trend/run.sh, compared at the
 # commanded speed each pair was tuned at (8 starts, 20 s, as every compare_speed_matched table), each
 # assisted person also against itself unpowered, and the pairs merged into one table across speed.
-#   run.sh ["SPEEDS"] [SEED]   (default "0.8 1.2 1.6", 5)
+# VARIANT st (stop 30): the pairs continued from 16 starts (pair_speed_trend/run_starts.sh).
+#   run.sh ["SPEEDS"] [SEED] [VARIANT]   (default "0.8 1.2 1.6", 5, "" = the stop-28 pairs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-speeds=${1:-"0.8 1.2 1.6"} seed=${2:-5}
+speeds=${1:-"0.8 1.2 1.6"} seed=${2:-5} pre=${3:+${3}_}
 T=artifacts/teacher out=artifacts/compare_speed_trend
 acfg=config/train/reflex_160_upright_assist_thigh.yaml ncfg=config/train/reflex_160_upright_effort_noexo.yaml
 dirs=()
 for v in $speeds; do
   tag=v$(echo "$v" | tr -d .)
-  person=$T/reflex_stage2_thigh_assist_m5_trend_${tag}_s$seed.json control=$T/reflex_stage2_noexo_control_m5_trend_${tag}_s$seed.json
-  # Fresh tuning runs (pair_speed_trend/run.sh writes to the ignored runs/) replace the committed people.
-  if [ -f "runs/trend_assist_${tag}_s$seed/best.json" ]; then cp "runs/trend_assist_${tag}_s$seed/best.json" "$person"; fi
-  if [ -f "runs/trend_noexo_${tag}_s$seed/best.json" ]; then cp "runs/trend_noexo_${tag}_s$seed/best.json" "$control"; fi
+  person=$T/reflex_stage2_thigh_assist_m5_trend_${pre}${tag}_s$seed.json control=$T/reflex_stage2_noexo_control_m5_trend_${pre}${tag}_s$seed.json
+  # Fresh tuning runs (pair_speed_trend/run*.sh write to the ignored runs/) replace the committed people.
+  if [ -f "runs/trend_${pre}assist_${tag}_s$seed/best.json" ]; then cp "runs/trend_${pre}assist_${tag}_s$seed/best.json" "$person"; fi
+  if [ -f "runs/trend_${pre}noexo_${tag}_s$seed/best.json" ]; then cp "runs/trend_${pre}noexo_${tag}_s$seed/best.json" "$control"; fi
   grid=(--set "speeds_mps=[$v]" --set 'slopes_deg=[-5.0]' --set 'seeds=[0,1,2,3,4,5,6,7]')
   .venv/bin/python -m exo_sim compare --no-exo "$control" --no-exo-config $ncfg --assisted "$person" --assisted-config $acfg \
-    --out "$out/${tag}_assisted_s${seed}_vs_control_s$seed" "${grid[@]}"
+    --out "$out/${pre}${tag}_assisted_s${seed}_vs_control_s$seed" "${grid[@]}"
   .venv/bin/python -m exo_sim compare --no-exo "$person" --no-exo-config $acfg --no-exo-unpowered \
-    --assisted "$person" --assisted-config $acfg --out "$out/${tag}_unpowered_s$seed" "${grid[@]}"
-  dirs+=("$out/${tag}_assisted_s${seed}_vs_control_s$seed")
+    --assisted "$person" --assisted-config $acfg --out "$out/${pre}${tag}_unpowered_s$seed" "${grid[@]}"
+  dirs+=("$out/${pre}${tag}_assisted_s${seed}_vs_control_s$seed")
 done
-.venv/bin/python -m exo_sim compare-merge --runs "${dirs[@]}" --out "$out/by_speed_s$seed"
+.venv/bin/python -m exo_sim compare-merge --runs "${dirs[@]}" --out "$out/${pre}by_speed_s$seed"
