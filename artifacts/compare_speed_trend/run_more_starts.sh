@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Stop 30: the pairs of run.sh from ten further held-out starts (compare seeds 8-17, 20 s), merged
+# across speed; the committed people only (run.sh copies fresh tuning runs in first).
+#   run_more_starts.sh ["SPEEDS"] [SEED] [VARIANT]   (default "0.8 1.2 1.6", 5, "")
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+speeds=${1:-"0.8 1.2 1.6"} seed=${2:-5} pre=${3:+${3}_}
+T=artifacts/teacher out=artifacts/compare_speed_trend
+dirs=()
+for v in $speeds; do
+  tag=v$(echo "$v" | tr -d .)
+  .venv/bin/python -m exo_sim compare \
+    --no-exo $T/reflex_stage2_noexo_control_m5_trend_${pre}${tag}_s$seed.json --no-exo-config config/train/reflex_160_upright_effort_noexo.yaml \
+    --assisted $T/reflex_stage2_thigh_assist_m5_trend_${pre}${tag}_s$seed.json --assisted-config config/train/reflex_160_upright_assist_thigh.yaml \
+    --out "$out/${pre}${tag}_assisted_s${seed}_vs_control_s${seed}_starts8to17" \
+    --set "speeds_mps=[$v]" --set 'slopes_deg=[-5.0]' --set "seeds=[$(seq -s , 8 17)]"
+  dirs+=("$out/${pre}${tag}_assisted_s${seed}_vs_control_s${seed}_starts8to17")
+done
+.venv/bin/python -m exo_sim compare-merge --runs "${dirs[@]}" --out "$out/${pre}by_speed_s${seed}_starts8to17"
