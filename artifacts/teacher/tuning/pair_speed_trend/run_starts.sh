@@ -3,7 +3,8 @@
 # held-out starts at 0.8 and 1.6 m/s. At 1.6 m/s from starts 8-17 (20 s) the control falls in its
 # first 3 s (4 of 10) but the assisted person late, at 11-18 s (7 of 10), so neither 5 s runs nor two
 # starts find those falls. Each side continues from its own stop-28 best from eight start seeds
-# (1-3, 20-24; held out: 0-17 but 1-3 of tuning/starts) for 15 s each, the same held speed and costs
+# (1-3, 20-24; held out: the compare seeds 0-17, whose starts are drawn from another stream) for
+# 15 s each, the same held speed and costs
 # on both sides.
 #   run_starts.sh SIDE SPEED [SEED, default 5] -> runs/trend_st_SIDE_vNN_sSEED
 set -euo pipefail
