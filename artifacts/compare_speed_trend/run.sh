@@ -2,7 +2,7 @@
 # Stop 28: the -5 deg speed-held pairs of teacher/tuning/pair_speed_trend/run.sh, compared at the
 # commanded speed each pair was tuned at (8 starts, 20 s, as every compare_speed_matched table), each
 # assisted person also against itself unpowered, and the pairs merged into one table across speed.
-# VARIANT st (stop 30): the pairs continued from 16 starts (pair_speed_trend/run_starts.sh).
+# VARIANT st (stop 30): the pairs continued from eight starts for 15 s (pair_speed_trend/run_starts.sh).
 #   run.sh ["SPEEDS"] [SEED] [VARIANT]   (default "0.8 1.2 1.6", 5, "" = the stop-28 pairs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

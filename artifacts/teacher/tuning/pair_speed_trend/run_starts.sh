@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Stop 30 (issue 6): the stop-28 trend pairs, tuned from two starts for 12 s, fall from 3-7 of 8
-# held-out starts at 0.8 and 1.6 m/s. At 1.6 m/s from starts 8-17 (20 s) the control falls in its
+# held-out starts at 0.8 and 1.6 m/s. At 1.6 m/s from `evaluate --start-seeds 8-17` (20 s) the control falls in its
 # first 3 s (4 of 10) but the assisted person late, at 11-18 s (7 of 10), so neither 5 s runs nor two
 # starts find those falls. Each side continues from its own stop-28 best from eight start seeds
 # (1-3, 20-24; held out: the compare seeds 0-17, whose starts are drawn from another stream) for
-# 15 s each, the same held speed and costs
-# on both sides.
+# 15 s each, the same held speed and costs on both sides.
 #   run_starts.sh SIDE SPEED [SEED, default 5] -> runs/trend_st_SIDE_vNN_sSEED
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
