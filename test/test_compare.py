@@ -63,6 +63,7 @@ def test_condition_row_change_and_peaks(tmp_path: Path) -> None:
     assert "| 1.2 | +0 | -5.0 ± 0.0 |" in report  # identical strides: no spread
     assert "| -12.3 ± 0.0 / -16.9 ± 0.0 |" in report  # identical strides: no spread per metre either
     assert "| 1.20 / 1.30 |" in report
+    assert "| positive power change (%): hip | knee | ankle | total |" in report  # per-joint columns are power, not activation
     # A condition with fewer strides than asked for reports no change.
     few = _condition_row(1.2, 0.0, {"no_exo": {k: [v] for k, v in base.items()},
                                     "assisted": {k: [v] for k, v in assisted.items()}}, {"no_exo": 0, "assisted": 0},

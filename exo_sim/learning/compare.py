@@ -200,7 +200,7 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, header: str = "
         writer.writerows(rows)
     has_profiles = _figures(rows, out_dir)
     sourced = any("source" in r for r in rows)
-    lines = [header, "", "| speed (m/s) | slope (deg) | activation change (%) | hip | knee | ankle | total positive power change (%) "
+    lines = [header, "", "| speed (m/s) | slope (deg) | activation change (%) | positive power change (%): hip | knee | ankle | total "
              "| per metre: activation / positive work change (%) "
              "| peak ext / flex (Nm/kg) | timing (% stride) | speed no-exo / assisted (m/s) | falls no-exo / assisted "
              "| strides no-exo / assisted |" + (" source |" if sourced else ""),
