@@ -6,9 +6,6 @@
 # Stop 24, with its sim start: run.sh "0 1 2" artifacts/closed_loop/thigh_pack_sim24/effort
 # Stop 25, the start-weighted packaged student: run.sh "0 1 2" artifacts/closed_loop/start_weighted/packaged_effort
 set -euo pipefail
-out=${2:-artifacts/closed_loop/thigh_pack_effort}
-for seed in ${1:-0 1 2}; do
-  hip-exo closed-loop --teacher artifacts/teacher/teacher_reflex_stage2_thigh_assist.onnx \
-    --student exo_control/policy/students/student.onnx --duration 20 --seed "$seed" --unpowered \
-    --control artifacts/teacher/teacher_reflex_stage2_noexo_control.onnx --out "$out/seed$seed"
-done
+exec "$(dirname "$0")/../run_effort.sh" artifacts/teacher/teacher_reflex_stage2_thigh_assist.onnx \
+  artifacts/teacher/teacher_reflex_stage2_noexo_control.onnx exo_control/policy/students/student.onnx \
+  "${2:-artifacts/closed_loop/thigh_pack_effort}" "${1:-0 1 2}" --unpowered

@@ -4,13 +4,11 @@
 # teacher_reflex_stage2_thigh_assist_m5_trend_st_s6.onnx); the student distilled from it in the
 # policy node; baselines through the same launch, seed and duration: the person with its exo
 # unpowered, and the two controls as one schedule wearing the unpowered exo.
-#   run.sh STUDENT OUT ["SEEDS"]   -> OUT/seedS/closed_loop.json, summary by summarise_effort.py
+#   run.sh STUDENT OUT ["SEEDS" [SPEEDS]]   -> OUT/seedS/closed_loop.json, OUT/summary.md
+# As run: run.sh artifacts/student_trend_st_s6/student.onnx artifacts/closed_loop/trend_st_s6 "0 1 2" (then "3 4 5");
+#         run.sh artifacts/student_trend_st_s6/student.onnx artifacts/closed_loop/trend_st_s6_v14 "0 1 2 3 4 5" 1.4
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
-student=$1 out=$2 T=artifacts/teacher
-for seed in ${3:-0 1 2}; do
-  .venv/bin/hip-exo closed-loop --teacher $T/teacher_reflex_stage2_thigh_assist_m5_trend_st_s6.onnx --student "$student" \
-    --speeds 1.2 1.6 --slopes -5 --duration 20 --seed "$seed" --unpowered \
-    --control $T/teacher_reflex_noexo_control_m5_trend_st_s6.onnx --out "$out/seed$seed"
-done
-.venv/bin/python artifacts/closed_loop/summarise_effort.py "$out" > "$out/summary.md"
+T=artifacts/teacher
+read -ra speeds <<< "${4:-1.2 1.6}"
+exec "$(dirname "$0")/../run_effort.sh" $T/teacher_reflex_stage2_thigh_assist_m5_trend_st_s6.onnx \
+  $T/teacher_reflex_noexo_control_m5_trend_st_s6.onnx "$1" "$2" "${3:-0 1 2}" --unpowered --speeds "${speeds[@]}" --slopes -5

@@ -8,12 +8,8 @@
 #  stop 24 (its sim start): run_pair.sh artifacts/student_ysp8late_s6_long/student.onnx artifacts/closed_loop/ysp8late_s6_long_sim24/effort
 #  stop 25 (start-weighted student): run_pair.sh artifacts/student_ysp8late_s6_start/student.onnx artifacts/closed_loop/start_weighted/yielding_effort
 set -euo pipefail
-student=$1 out=$2 T=artifacts/teacher
-for seed in ${3:-0 1 2}; do
-  hip-exo closed-loop --teacher $T/teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx --student "$student" \
-    --duration 20 --seed "$seed" --unpowered \
-    --control $T/teacher_reflex_noexo_control_level_matched_s6.onnx --out "$out/control_s6/seed$seed"
-  hip-exo closed-loop --teacher $T/teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx --student "$student" \
-    --duration 20 --seed "$seed" \
-    --control $T/teacher_reflex_noexo_control_level_matched_s5.onnx --out "$out/control_s5/seed$seed"
-done
+run="$(dirname "$0")/../run_effort.sh" T=artifacts/teacher
+"$run" $T/teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx $T/teacher_reflex_noexo_control_level_matched_s6.onnx \
+  "$1" "$2/control_s6" "${3:-0 1 2}" --unpowered
+"$run" $T/teacher_reflex_stage2_thigh_assist_ysp8late_s6.onnx $T/teacher_reflex_noexo_control_level_matched_s5.onnx \
+  "$1" "$2/control_s5" "${3:-0 1 2}"
