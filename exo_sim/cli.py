@@ -11,6 +11,7 @@
     python -m exo_sim export --checkpoint runs/stage1/latest.pt --out artifacts/teacher/teacher_no_exo.onnx
     python -m exo_sim export-reflex --reflex artifacts/teacher/reflex_stage2_thigh_assist.json --config config/train/reflex_160_upright_assist_thigh.yaml --out T.onnx
     python -m exo_sim distill --teacher artifacts/teacher/teacher_reflex_stage2_thigh_assist.onnx --out exo_control/policy/students/student.onnx
+    python -m exo_sim ensemble --student runs/s0/student.onnx --student runs/s1/student.onnx --out E.onnx
     python -m exo_sim compare --no-exo artifacts/teacher/teacher_no_exo.onnx --assisted artifacts/teacher/teacher_assist.onnx --out DIR
 """
 
@@ -183,6 +184,14 @@ def _distill(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ensemble(args: argparse.Namespace) -> int:
+    from exo_sim.learning.student_ensemble import ensemble_students
+
+    meta = ensemble_students(args.student, args.out, command=_command())
+    print(f"{args.out}: mean of {len(args.student)} students ({meta.history} samples at {meta.rate_hz:g} Hz)")
+    return 0
+
+
 def _config_dict(cfg: Any) -> dict[str, Any]:
     from exo_interfaces.params import to_mapping
 
@@ -321,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     di.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="DistillConfig override")
     di.add_argument("--torch-threads", type=int, default=1)
     di.set_defaults(func=_distill)
+
+    en = sub.add_parser("ensemble", help="several students of one teacher as one ONNX averaging their torques")
+    en.add_argument("--student", action="append", required=True, help="student .onnx (give two or more)")
+    en.add_argument("--out", required=True, help="ensemble .onnx (same I/O contract as a single student)")
+    en.set_defaults(func=_ensemble)
 
     co = sub.add_parser("compare", help="assisted vs no-exo over the speed x slope grid (CSV, PNG, markdown)")
     co.add_argument("--no-exo", required=True, help="exported stage-1 teacher (.onnx), or reflex parameters (.json)")
