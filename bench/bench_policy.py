@@ -1,8 +1,10 @@
 """Policy node benchmark: ONNX Runtime inference latency and IMU-to-torque latency in-process.
 
-    .venv/bin/python bench/bench_policy.py [--n 5000]
+    .venv/bin/python bench/bench_policy.py [--n 5000] [--students A.onnx B.onnx ...]
 
-1. Inference: the packaged student on one core (intra-op threads 1), p50/p99 over --n calls.
+1. Inference: the packaged student (or each of --students, e.g. a single student and an ensemble
+   of several, measured in one run so their ratio is meaningful) on one core (intra-op threads 1),
+   p50/p99 over --n calls.
 2. End to end, in-process sim loop (sim bridge -> policy -> safety): for every torque command,
    the executor time spent between the thigh IMU sample the policy used and the command
    leaving the safety node. Node clocks are sim time, so this measures compute on the path
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -26,8 +29,8 @@ from exo_interfaces import contract as c
 from exo_sim.bridge.sim_bridge_node import SimBridgeConfig, SimBridgeNode
 
 
-def inference(n: int) -> dict[str, float]:
-    runner = StudentRunner(DEFAULT_STUDENT, threads=1)
+def inference(n: int, student: str | Path = DEFAULT_STUDENT) -> dict[str, float]:
+    runner = StudentRunner(student, threads=1)
     x = np.random.default_rng(0).normal(size=(2, runner.metadata.history)).astype(np.float32)
     for _ in range(100):
         runner(x)
@@ -72,9 +75,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--students", nargs="+", default=[str(DEFAULT_STUDENT)], help="student ONNX files to time")
     args = parser.parse_args()
-    r = inference(args.n)
-    print(f"student inference (ONNX Runtime, 1 thread): p50 {r['p50_us']:.1f} us, p99 {r['p99_us']:.1f} us")
+    first = None
+    for student in args.students:
+        r = inference(args.n, student)
+        first = first or r
+        print(f"student inference (ONNX Runtime, 1 thread) {student}: p50 {r['p50_us']:.1f} us, p99 {r['p99_us']:.1f} us"
+              f" (p50 x{r['p50_us'] / first['p50_us']:.2f} of the first)")
     e = end_to_end(args.seconds)
     print(f"in-process sim loop: {e['sim_s']:.0f} s sim in {e['wall_s']:.2f} s wall ({e['real_time_factor']:.1f}x real time); "
           f"IMU sample -> torque command compute p50 {e['imu_to_command_p50_us']:.0f} us, p99 {e['imu_to_command_p99_us']:.0f} us")
