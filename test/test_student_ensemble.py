@@ -77,6 +77,10 @@ def test_bad_member_files_are_refused(members: list[Path], tmp_path: Path) -> No
         ensemble_students(members[:1], tmp_path / "e.onnx")
     with pytest.raises(EnsembleError, match="not found"):
         ensemble_students([members[0], tmp_path / "missing.onnx"], tmp_path / "e.onnx")
+    copy = tmp_path / "copy.onnx"
+    copy.write_bytes(members[1].read_bytes())
+    with pytest.raises(EnsembleError, match="same file as"):
+        ensemble_students([members[0], members[1], copy], tmp_path / "e.onnx")
     junk = tmp_path / "junk.onnx"
     junk.write_bytes(b"not onnx")
     with pytest.raises(EnsembleError, match="cannot read"):

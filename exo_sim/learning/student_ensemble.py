@@ -54,6 +54,11 @@ def ensemble_students(members: list[str | Path], out: str | Path, *, command: st
             raise EnsembleError(f"cannot read student {path}: {exc}") from exc
         models.append(model)
         metas.append(_member_metadata(path, model))
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+    for i, digest in enumerate(digests):
+        if digest in digests[:i]:
+            raise EnsembleError(f"{paths[i]} is the same file as {paths[digests.index(digest)]}; "
+                                "a member given twice would silently outweigh the others")
     first = metas[0]
     for path, meta in zip(paths[1:], metas[1:]):
         for field in ("rate_hz", "history", "body_mass_kg"):
@@ -79,11 +84,8 @@ def ensemble_students(members: list[str | Path], out: str | Path, *, command: st
     graph = helper.make_graph(nodes, "student_ensemble", [template.input[0]], [template.output[0]], initializers)
     merged = helper.make_model(graph, opset_imports=list(models[0].opset_import), ir_version=models[0].ir_version)
 
-    record = [
-        {"file": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-         "training_commit": m.training_commit, "training_command": m.training_command}
-        for p, m in zip(paths, metas)
-    ]
+    record = [{"file": str(p), "sha256": d, "training_commit": m.training_commit, "training_command": m.training_command}
+              for p, d, m in zip(paths, digests, metas)]
     meta = StudentMetadata(
         rate_hz=first.rate_hz,
         history=first.history,
