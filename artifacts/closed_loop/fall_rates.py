@@ -62,11 +62,13 @@ def main() -> None:
     ap.add_argument("--speed", type=float, required=True, help="m/s")
     ap.add_argument("groups", nargs="+", metavar="LABEL=DIR[,DIR...]")
     args = ap.parse_args()
-    print(f"Speed {args.speed} m/s. Falls over all runs: loop / teacher through the nodes / teacher alone; "
+    print(f"\nSpeed {args.speed} m/s. Falls over all runs: loop / teacher through the nodes / teacher alone; "
           "runs with a fall (same order); discordant runs: the loop fell and the teacher alone walked / "
-          "the reverse; exact two-sided p of no difference.\n")
+          "the reverse; exact two-sided p of no difference; runs where the loop fell and neither the teacher "
+          "alone nor the teacher through the nodes did.\n")
     head = ["student", "bridge seeds", "runs", "falls", "runs with a fall", "loop fell, alone walked / reverse",
-            "fall rate loop / alone (95 % CI)", "p vs alone (fall counts)", "p vs alone (runs, McNemar)", "p vs through the nodes (fall counts)"]
+            "fall rate loop / alone (95 % CI)", "p vs alone (fall counts)", "p vs alone (runs, McNemar)", "p vs through the nodes (fall counts)",
+            "loop fell, both teacher walks walked (seeds)"]
     print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
     for group in args.groups:
         label, _, dirs = group.partition("=")
@@ -76,10 +78,12 @@ def main() -> None:
         fell = [sum(recs[s][k] > 0 for s in seeds) for k in ("falls", "relay_falls", "teacher_falls")]
         only_loop = sum(recs[s]["falls"] > 0 and recs[s]["teacher_falls"] == 0 for s in seeds)
         only_alone = sum(recs[s]["falls"] == 0 and recs[s]["teacher_falls"] > 0 for s in seeds)
+        only_loop_both = [s for s in seeds if recs[s]["falls"] > 0 and recs[s]["teacher_falls"] == 0 and recs[s]["relay_falls"] == 0]
         span = f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else ",".join(map(str, seeds))
         cells = [label, span, str(len(seeds)), " / ".join(map(str, falls)), " / ".join(map(str, fell)),
                  f"{only_loop} / {only_alone}", rate_ratio(falls[0], falls[2]), f"{two_sided(falls[0], falls[0] + falls[2]):.2f}",
-                 f"{two_sided(only_loop, only_loop + only_alone):.2f}", f"{two_sided(falls[0], falls[0] + falls[1]):.2f}"]
+                 f"{two_sided(only_loop, only_loop + only_alone):.2f}", f"{two_sided(falls[0], falls[0] + falls[1]):.2f}",
+                 f"{len(only_loop_both)} ({', '.join(map(str, only_loop_both)) or '-'})"]
         print("| " + " | ".join(cells) + " |")
 
 
