@@ -5,7 +5,8 @@
 # no baselines, 20 s per run; then the pooled table with exact tests (../fall_rates.py).
 #   run.sh                  -> vSS_NAME_FIRSTtoLAST/closed_loop.{json,csv,md}, fall_rates.md
 # As run (two at a time, in runs/falls/, copied here with the speed prefixed to each 1.6 m/s folder):
-# seed 0 from 12 (12-23), the two-member ensemble from 6 as 6-11 then 12-23; the rest 6-23.
+# seed 0 from 12 (12-23), the two-member ensemble from 6 as 6-11 then 12-23; the rest 6-23. The
+# ensembles ran as runs/ens/ens_3node_sNN.onnx, byte-identical to the copies in $E (sha256 checked).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 out=artifacts/closed_loop/fall_stats_s6
@@ -25,4 +26,7 @@ run $E/3node_s012/student.onnx v12_ens_3node_s012_6to23 1.2 6 23
 for s in s0 s1 s2; do run $S/seed${s#s}/student.onnx v08_3node_${s}_6to23 0.8 6 23; done
 run $E/3node_s01/student.onnx v08_ens_3node_s01_6to23 0.8 6 23
 run $E/3node_s012/student.onnx v08_ens_3node_s012_6to23 0.8 6 23
+# Then (stop 34, after the table above): the two other two-member ensembles, seeds 0-23 in one run each
+# (in runs/falls2/, copied here):
+for pair in 02 12; do run $E/3node_s$pair/student.onnx v16_ens_3node_s${pair}_0to23 1.6 0 23; done
 bash "$out/fall_rates.sh" > "$out/fall_rates.md"
