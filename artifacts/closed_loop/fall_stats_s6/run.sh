@@ -29,4 +29,6 @@ run $E/3node_s012/student.onnx v08_ens_3node_s012_6to23 0.8 6 23
 # Then (stop 34, after the table above): the two other two-member ensembles, seeds 0-23 in one run each
 # (in runs/falls2/, copied here):
 for pair in 02 12; do run $E/3node_s$pair/student.onnx v16_ens_3node_s${pair}_0to23 1.6 0 23; done
+# and the three students at 1.2 m/s, seeds 6-23 (written here directly):
+for s in 0 1 2; do run $S/seed$s/student.onnx v12_3node_s${s}_6to23 1.2 6 23; done
 bash "$out/fall_rates.sh" > "$out/fall_rates.md"
