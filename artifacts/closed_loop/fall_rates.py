@@ -41,6 +41,8 @@ def load(dirs: list[str], speed: float) -> dict[int, dict[str, float]]:
                 if rec["seed"] in by_seed:
                     raise SystemExit(f"{f}: bridge seed {rec['seed']} already read from another folder")
                 by_seed[rec["seed"]] = rec
+    if not by_seed:
+        raise SystemExit(f"{', '.join(dirs)}: no run at {speed} m/s")
     return by_seed
 
 

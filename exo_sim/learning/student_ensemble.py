@@ -45,30 +45,30 @@ def ensemble_students(members: list[str | Path], out: str | Path, *, command: st
     if len(members) < 2:
         raise EnsembleError(f"an ensemble needs at least two students, got {len(members)}")
     paths = [Path(p) for p in members]
-    models, metas = [], []
+    models, metas, digests = [], [], []
     for path in paths:
         if not path.is_file():
             raise EnsembleError(f"student file not found: {path}")
+        data = path.read_bytes()  # read once: hashed for the record, parsed for the graph
         try:
-            model = onnx.load(str(path))
+            model = onnx.load_from_string(data)
         except Exception as exc:  # onnx raises DecodeError and friends
             raise EnsembleError(f"cannot read student {path}: {exc}") from exc
         models.append(model)
         metas.append(_member_metadata(path, model))
-    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+        digests.append(hashlib.sha256(data).hexdigest())
     for i, digest in enumerate(digests):
         if digest in digests[:i]:
             raise EnsembleError(f"{paths[i]} is the same file as {paths[digests.index(digest)]}; "
                                 "a member given twice would silently outweigh the others")
     first = metas[0]
-    for path, meta in zip(paths[1:], metas[1:]):
+    opsets = [sorted((o.domain, o.version) for o in m.opset_import) for m in models]
+    for path, meta, opset in zip(paths[1:], metas[1:], opsets[1:]):
         for field in ("rate_hz", "history", "body_mass_kg"):
             if getattr(meta, field) != getattr(first, field):
                 raise EnsembleError(
                     f"{path}: {field} {getattr(meta, field)} differs from {paths[0]}'s {getattr(first, field)}; "
                     "only students of one teacher and sensor layout can be averaged")
-    opsets = [sorted((o.domain, o.version) for o in m.opset_import) for m in models]
-    for path, opset in zip(paths[1:], opsets[1:]):
         if opset != opsets[0]:
             raise EnsembleError(f"{path}: opsets {opset} differ from {paths[0]}'s {opsets[0]}")
 
