@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exo_sim.cli import main
-from exo_sim.learning.evaluate import EvalConfig, evaluate_starts, load_policy
+from exo_sim.learning.evaluate import EvalConfig, evaluate_starts, load_policy, summarize, write_start_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 UP5 = ["--reflex", str(REPO / "artifacts/teacher/reflex_schedule_up5.json"),
@@ -36,3 +36,22 @@ def test_start_seeds_must_be_distinct_and_non_negative() -> None:
     for seeds in ([], [1, 1], [-1]):
         with pytest.raises(ValueError, match="need one or more distinct seeds >= 0"):
             evaluate_starts(factory, env_cfg, EvalConfig(duration_s=0.1), seeds)
+
+
+def _row(seed: int, speed: float, slope: float, success: bool, v: float) -> dict[str, object]:
+    return {"start_seed": seed, "speed_mps": speed, "slope_deg": slope, "success": success,
+            "survived_s": 20.0 if success else 3.0, "mean_speed_mps": v, "speed_error_mps": abs(v - speed)}
+
+
+def test_reports_count_walks_within_a_tenth_of_the_commanded_speed(tmp_path: Path) -> None:
+    """The issue-5 criterion: no fall and |v - v*| < 0.1 m/s (0.1 itself misses; a fast fall does not count)."""
+    rows = [_row(1, 0.8, 0.0, True, 0.75), _row(2, 0.8, 0.0, True, 0.95), _row(3, 0.8, 0.0, False, 0.8),
+            _row(1, 1.2, 0.0, True, 1.15), _row(2, 1.2, 0.0, True, 1.25), _row(3, 1.2, 0.0, True, 1.0)]
+    md = write_start_outputs(rows, tmp_path, duration_s=20.0)["md"].read_text()
+    assert "within 0.1 m/s of the commanded speed: **3 / 6**" in md
+    assert "conditions where more than half the starts do: **1 / 2**" in md
+    assert "| 0.8 | 1/3 |" in md and "| 1.2 | 2/3 |" in md
+    edge = [{**_row(0, 1.0, 0.0, True, 1.0), "speed_error_mps": 0.1}, _row(0, 1.2, 0.0, True, 1.21)]
+    for r in edge:
+        r.update(strides=0)
+    assert summarize(edge)["successes_within_speed_tol"] == 1

@@ -4,6 +4,8 @@ Per condition: one episode of ``duration_s`` from the env's initial state at tha
 slope, nominal model (no randomisation), deterministic policy. Success = no fall for the whole
 duration. Mean speed = forward COM travel / time survived. Gait features: :mod:`exo_sim.learning.gait`.
 Outputs: ``eval.csv``, ``eval.md`` (tables with the approximate normal adult ranges) and ``eval.json``.
+Both reports count the walks that meet the issue-5 criterion: no fall, and mean speed within
+:data:`SPEED_TOL_MPS` of the commanded speed.
 
 One start can flatter a walker: the start pose carries a small random jitter, and a gait whose first
 steps fail from most starts can still walk from the one evaluated. :func:`evaluate_starts` runs the
@@ -35,6 +37,14 @@ logger = logging.getLogger(__name__)
 Policy = Callable[[np.ndarray], np.ndarray]
 #: A policy factory: given the evaluation env, return obs -> env action.
 PolicyFactory = Callable[[WalkVecEnv], Policy]
+
+#: A walk "tracks" its commanded speed when its mean speed is within this, m/s (the issue-5 target).
+SPEED_TOL_MPS = 0.1
+
+
+def tracks_speed(row: dict[str, Any]) -> bool:
+    """No fall, and mean speed within :data:`SPEED_TOL_MPS` of the commanded speed."""
+    return bool(row["success"]) and float(row["speed_error_mps"]) < SPEED_TOL_MPS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,12 +144,18 @@ def write_start_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, durati
     for r in rows:
         runs.setdefault((r["speed_mps"], r["slope_deg"]), []).append(r)
     walked = {k: [r for r in v if r["success"]] for k, v in runs.items()}
+    tracked = {k: [r for r in v if tracks_speed(r)] for k, v in runs.items()}
     every = sum(len(walked[k]) == len(v) for k, v in runs.items())
     total = sum(len(v) for v in walked.values())
+    most = sum(2 * len(tracked[k]) > len(v) for k, v in runs.items())
     lines = [f"# Grid evaluation over starts\n\n{title}\n" if title else "# Grid evaluation over starts\n"]
     lines.append(f"Start seeds {seeds}, {duration_s:g} s each. Runs without a fall: **{total} / {len(rows)}**; "
-                 f"conditions walked from every start: **{every} / {len(runs)}**.\n")
+                 f"conditions walked from every start: **{every} / {len(runs)}**. Runs without a fall and within "
+                 f"{SPEED_TOL_MPS:g} m/s of the commanded speed: **{sum(len(v) for v in tracked.values())} / {len(rows)}**; "
+                 f"conditions where more than half the starts do: **{most} / {len(runs)}**.\n")
     for heading, cell in (("Starts walked from (of each condition's runs)", lambda k: f"{len(walked[k])}/{len(runs[k])}"),
+                          (f"Starts walked from within {SPEED_TOL_MPS:g} m/s of the commanded speed",
+                           lambda k: f"{len(tracked[k])}/{len(runs[k])}"),
                           ("Mean |speed error| of the walks, m/s", lambda k: "-" if not walked[k] else
                            f"{np.mean([r['speed_error_mps'] for r in walked[k]]):.2f}")):
         lines.append(f"## {heading}, speed (rows) x slope (columns)\n")
@@ -158,6 +174,7 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     walked = [r for r in rows if r["strides"] > 0]
     out: dict[str, Any] = {
         "conditions": len(rows), "successes": len(ok),
+        "successes_within_speed_tol": sum(tracks_speed(r) for r in rows),
         "mean_survived_s": float(np.mean([r["survived_s"] for r in rows])),
         "mean_speed_error_mps": float(np.mean([r["speed_error_mps"] for r in rows])),
         "conditions_with_strides": len(walked),
@@ -188,7 +205,8 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, title: str =
     summary = summarize(rows)
     paths["json"].write_text(json.dumps({"summary": summary, "rows": rows}, indent=2, default=float))
     lines = [f"# Grid evaluation\n\n{title}\n" if title else "# Grid evaluation\n"]
-    lines.append(f"Successes (20 s without a fall): **{summary['successes']} / {summary['conditions']}**; "
+    lines.append(f"Successes (20 s without a fall): **{summary['successes']} / {summary['conditions']}**, "
+                 f"**{summary['successes_within_speed_tol']}** of them within {SPEED_TOL_MPS:g} m/s of the commanded speed; "
                  f"mean time survived {summary['mean_survived_s']:.2f} s; mean |speed error| "
                  f"{summary['mean_speed_error_mps']:.2f} m/s; conditions with at least one full stride: "
                  f"{summary['conditions_with_strides']}.\n")
