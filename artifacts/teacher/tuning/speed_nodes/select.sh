@@ -12,14 +12,5 @@ for spec in "$@"; do
   name=${spec%%=*}; file=${spec#*=}
   .venv/bin/python -m exo_sim evaluate --reflex "$file" --config config/train/reflex_160_upright_slope_node.yaml \
     --out runs/select_${name} --speeds $speed --slopes $slope --start-seeds $(seq 40 49) --duration 20 > /dev/null 2>&1
-  python3 - "$name" "runs/select_${name}/starts.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[2])))
-ok = [r for r in rows if r["success"] == "True"]
-within = [r for r in ok if float(r["speed_error_mps"]) < 0.1]
-speeds = " ".join("%.2f" % float(r["mean_speed_mps"]) for r in rows)
-err = sum(float(r["speed_error_mps"]) for r in ok) / len(ok) if ok else float("nan")
-print(f"{sys.argv[1]:16s} within 0.1 m/s from {len(within)}/{len(rows)} starts; walks from {len(ok)}; "
-      f"mean |speed error| of the walks {err:.3f} m/s; speeds {speeds}")
-PY
+  .venv/bin/python artifacts/teacher/tuning/speed_nodes/summarize_select.py "$name" "runs/select_${name}/starts.csv"
 done
