@@ -245,7 +245,7 @@ def test_trunk_support_falls_to_zero_and_best_counts_only_the_current_support(tm
     # whatever the costs (an unaided walker is never compared with an aided one).
     tune(dataclasses.replace(cfg, trunk_support_generations=1), tmp_path / "run")
     best = json.loads((tmp_path / "run" / "best.json").read_text())
-    assert best["generation"] == 2 and best["aids"] == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    assert best["generation"] == 2 and best["aids"] == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     with (tmp_path / "run" / "progress.csv").open() as f:
         assert [float(r["trunk_support_nm_per_rad"]) for r in csv.DictReader(f)] == [100.0, 0.0]
 

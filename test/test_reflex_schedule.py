@@ -184,7 +184,8 @@ def test_slope_and_speed_curricula_advance_after_full_runs_and_resume(tmp_path: 
     assert [float(r["slope_offset_deg"]) for r in rows] == [-0.75, -0.25, 0.0]
     assert [float(r["speed_offset_mps"]) for r in rows] == [0.08, 0.03, 0.0]
     best = json.loads((run / "best.json").read_text())
-    assert best["aids"][-3:] == [1.0, 0.0, 0.0] and best["generation"] == 3  # only unaided candidates from generation 3
+    # aids: trunk support (2), slope approach (2), slope scale, slope offset, speed offset, frontal support (4)
+    assert best["aids"][4:] == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0] and best["generation"] == 3  # only unaided candidates from generation 3
     # A run from before the offsets (its curriculum.json has the scale only) resumes with neither.
     (run / "curriculum.json").write_text(json.dumps({"slope_scale": 1.0}))
     tune(dataclasses.replace(cfg, slope_offset_start_deg=-5.0, speed_offset_start_mps=0.5), run, resume=True, generations=1)
@@ -199,11 +200,14 @@ def test_slope_and_speed_curricula_advance_after_full_runs_and_resume(tmp_path: 
 
 
 def test_best_files_from_before_each_aid_read_in_todays_layout() -> None:
-    assert _recorded_aids({"trunk_support": [5.0, 1.0]}) == [5.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-    assert _recorded_aids({"aids": [0.0, 0.0, 2.0, 1.0]}) == [0.0, 0.0, 2.0, 1.0, 1.0, 0.0, 0.0]
-    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 0.5]}) == [0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0]
-    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 1.0, -2.0]}) == [0.0, 0.0, 0.0, 0.0, 1.0, -2.0, 0.0]
-    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.2]}) == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.2]
+    none = [0.0, 0.0, 0.0, 0.0]  # frontal support, absent before the 3D body
+    assert _recorded_aids({"trunk_support": [5.0, 1.0]}) == [5.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, *none]
+    assert _recorded_aids({"aids": [0.0, 0.0, 2.0, 1.0]}) == [0.0, 0.0, 2.0, 1.0, 1.0, 0.0, 0.0, *none]
+    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 0.5]}) == [0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, *none]
+    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 1.0, -2.0]}) == [0.0, 0.0, 0.0, 0.0, 1.0, -2.0, 0.0, *none]
+    assert _recorded_aids({"aids": [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.2]}) == [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.2, *none]
+    today = [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 500.0, 50.0, 5000.0, 500.0]
+    assert _recorded_aids({"aids": today}) == today
 
 
 def test_evaluate_runs_a_schedule(tmp_path: Path) -> None:

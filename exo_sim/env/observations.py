@@ -26,6 +26,37 @@ def pelvis_pitch_rad(quat: np.ndarray) -> np.ndarray:
     return 2.0 * np.arctan2(q[..., 2], q[..., 0])
 
 
+def _pelvis_up(quat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pelvis's up axis in the ground frame (x, y, z) from (..., 4) quaternions (w, x, y, z).
+    The pelvis frame is myo-sim's segment frame (x forward, y up, z right); a mirrored observation
+    turns its y axis down, so the up axis is whichever sign of it points up."""
+    w, x, y, z = np.moveaxis(np.asarray(quat, dtype=float), -1, 0)
+    up = np.stack([2.0 * (x * y - w * z), 1.0 - 2.0 * (x * x + z * z), 2.0 * (y * z + w * x)])
+    up = up * np.where(up[2] < 0.0, -1.0, 1.0)
+    return up[0], up[1], up[2]
+
+
+def pelvis_roll_rad(quat: np.ndarray) -> np.ndarray:
+    """Roll about the ground's x axis (forward) of (..., 4) pelvis quaternions, rad, positive when
+    the pelvis tilts toward the right (right side down); 0 on the sagittal bodies."""
+    _, up_y, _ = _pelvis_up(quat)
+    return -np.arcsin(np.clip(up_y, -1.0, 1.0))
+
+
+def pelvis_lean_rad(quat: np.ndarray) -> np.ndarray:
+    """Forward lean of the pelvis's up axis in the ground's sagittal plane, rad: equal to
+    :func:`pelvis_pitch_rad` when the pelvis only pitches, and unlike it unaffected by roll and
+    heading (the 3D body's trunk angle)."""
+    up_x, _, up_z = _pelvis_up(quat)
+    return np.arctan2(up_x, up_z)
+
+
+def pelvis_yaw_rad(quat: np.ndarray) -> np.ndarray:
+    """Heading of the pelvis's forward (segment x) axis from the ground's x axis, rad, + = turned left."""
+    w, x, y, z = np.moveaxis(np.asarray(quat, dtype=float), -1, 0)
+    return np.arctan2(2.0 * (x * y + w * z), 1.0 - 2.0 * (y * y + z * z))
+
+
 def partner_permutation(names: tuple[str, ...]) -> np.ndarray:
     """Index of each name's other-side partner ('_l' <-> '_r')."""
     where = {n: i for i, n in enumerate(names)}
@@ -93,8 +124,8 @@ def observation_layout(index: ModelIndex) -> Layout:
         Block("pelvis_angvel_rps", 3, np.arange(3), _AXIAL),
         # calcn_l, toes_l, calcn_r, toes_r relative to the pelvis, pelvis frame
         Block("feet_rel_pelvis_m", 12, _swap_halves(12), np.tile(_SEGMENT_VEC, 4)),
-        Block("joint_pos_rad", nj, jperm, ones(nj)),
-        Block("joint_vel_rps", nj, jperm, ones(nj)),
+        Block("joint_pos_rad", nj, jperm, index.bio_mirror_sign),
+        Block("joint_vel_rps", nj, jperm, index.bio_mirror_sign),
         Block("grf_per_bw", 6, _swap_halves(6), np.tile(_VEC, 2)),
         Block("exo_torque_norm", 2, np.array([1, 0]), ones(2)),
         Block("com_vel_mps", 3, np.arange(3), _VEC),

@@ -21,7 +21,14 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.device_sensors import NAMES as DEVICE_NAMES
 from exo_sim.env.device_sensors import DeviceSensors, device_columns
-from exo_sim.env.observations import SensorColumns, action_layout, observation_layout, pelvis_pitch_rad
+from exo_sim.env.observations import (
+    SensorColumns,
+    action_layout,
+    observation_layout,
+    pelvis_pitch_rad,
+    pelvis_roll_rad,
+    pelvis_yaw_rad,
+)
 from exo_sim.env.physics import Backend, BatchPhysics
 from exo_sim.env.rewards import StepContext, compute_reward
 from exo_sim.env.start_pose import StartPose
@@ -81,6 +88,8 @@ class WalkVecEnv(VectorEnv):
         self.base: Callable[[np.ndarray], np.ndarray] | None = None
         self._pelvis_body = self.sim.model.body("pelvis").id
         self.trunk_support: tuple[float, float] = (0.0, 0.0)
+        self.frontal_support: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+        self._com_y0 = np.zeros(num_envs)  # lateral position of the centre of mass at reset (frontal support's line)
         self.device = DeviceSensors(cfg.sensors, num_envs, cfg.policy_hz)
         n, nm = num_envs, len(ix.muscles)
         self.target_speed = np.zeros(n)
@@ -132,6 +141,7 @@ class WalkVecEnv(VectorEnv):
         self._start.apply(model, data, rng if start_seed is None else np.random.default_rng(start_seed), slope)
         mujoco.mj_forward(model, data)
         self.physics.sync_from_data(i)
+        self._com_y0[i] = self.physics.sensordata[i, self.cols.com_pos][1]
         self.target_speed[i] = speed
         self.steps[i] = 0
         self.time_s[i] = 0.0
@@ -168,6 +178,36 @@ class WalkVecEnv(VectorEnv):
         self.trunk_support = (float(stiffness_nm_per_rad), float(damping_nm_s_per_rad))
         if not any(self.trunk_support):
             self.physics.xfrc_applied[:, self._pelvis_body, 3:] = 0.0
+
+    def set_frontal_support(self, turn_nm_per_rad: float, turn_nm_s_per_rad: float, lateral_n_per_m: float,
+                            lateral_n_s_per_m: float) -> None:
+        """The 3D body's training aid for continuation, like :meth:`set_trunk_support` out of the
+        sagittal plane (not part of the person): moments on the pelvis against its roll and yaw
+        (stiffness x angle + damping x rate, each axis of the ground frame) and a lateral force against
+        the centre of mass leaving the line it started on and its lateral velocity, updated at
+        the base-controller rate. A sagittal controller walks in 3D under full support, and is tuned
+        again as the support is lowered to zero. Zeros remove it."""
+        values = {"turn_nm_per_rad": turn_nm_per_rad, "turn_nm_s_per_rad": turn_nm_s_per_rad,
+                  "lateral_n_per_m": lateral_n_per_m, "lateral_n_s_per_m": lateral_n_s_per_m}
+        for name, v in values.items():
+            if not (np.isfinite(v) and v >= 0.0):
+                raise ValueError(f"frontal support {name}: {v!r} must be finite and >= 0")
+        support = tuple(float(v) for v in values.values())
+        if any(support) and self.sim.body.sagittal:
+            raise ValueError(f"frontal support: the {self.sim.body.name!r} body cannot roll, yaw or move sideways")
+        if any(support) and self.physics.backend != "threads":
+            raise ValueError("frontal support: external wrenches need the 'threads' backend; 'rollout' steps controls only")
+        self.frontal_support = support  # type: ignore[assignment]
+        if not any(support):
+            self.physics.xfrc_applied[:, self._pelvis_body, [1, 3, 5]] = 0.0
+
+    def _apply_frontal_support(self) -> None:
+        kp, kd, kl, cl = self.frontal_support
+        sens, c, f = self.physics.sensordata, self.cols, self.physics.xfrc_applied
+        quat, rate = sens[:, c.pelvis_quat], sens[:, c.pelvis_angvel]
+        f[:, self._pelvis_body, 3] = -(kp * pelvis_roll_rad(quat) + kd * rate[:, 0])
+        f[:, self._pelvis_body, 5] = -(kp * pelvis_yaw_rad(quat) + kd * rate[:, 2])
+        f[:, self._pelvis_body, 1] = -(kl * (sens[:, c.com_pos][:, 1] - self._com_y0) + cl * sens[:, c.com_vel][:, 1])
 
     def set_slope_approach(self, level_s: float, ramp_s: float) -> None:
         """A training aid for slopes (as a person walks onto a ramp): each episode starts on level
@@ -219,6 +259,8 @@ class WalkVecEnv(VectorEnv):
             self._ctrl[:, self.index.motor_ctrl] = self.exo_torque_cmd
             if any(self.trunk_support):
                 self._apply_trunk_support()
+            if any(self.frontal_support):
+                self._apply_frontal_support()
             if any(self.slope_approach):
                 self._approach_slopes()
             self.physics.step(self._ctrl, self.cfg.substeps // ticks)

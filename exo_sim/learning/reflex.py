@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import mujoco
 import numpy as np
 
-from exo_sim.env.observations import pelvis_pitch_rad
+from exo_sim.env.observations import pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.param_space import ParamSpace
@@ -93,7 +93,22 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     # gait does not depend on them; 0 keeps earlier parameter files as they were.
     "hip_yield_ext": (0.0, 0.5, 0.0, 3.0),  # extensor drive per unit of extension torque
     "hip_yield_flex": (0.0, 0.5, 0.0, 3.0),  # flexor drive per unit of flexion torque
+    # Frontal plane, for the 3D body (hip adduction free, pelvis free to roll; inert on the sagittal
+    # bodies, which have neither): Song & Geyer 2015's 3D balance with myolegs26's hip abductors and
+    # adductors. In stance they hold the pelvis level (PD on the pelvis dropping toward the other
+    # side, shared by the load like the pitch balance); in swing they place the foot laterally, a PD
+    # of the thigh's angle to vertical in the frontal plane toward a target that widens the step with
+    # the body's lateral velocity toward the swing side (SIMBICON-style foot placement). 0 = tonic
+    # abd/add drive only, as before.
+    "fr_bal_kp": (0.0, 1.0, 0.0, 10.0),  # stance abd/add per rad of pelvis drop
+    "fr_bal_kd": (0.0, 0.2, 0.0, 3.0),  # stance abd/add per rad/s of pelvis drop rate
+    "sw_abd_target": (0.0, 0.05, -0.2, 0.3),  # swing thigh abduction from vertical, rad
+    "sw_abd_vel": (0.0, 0.2, -2.0, 3.0),  # swing abduction target per m/s of lateral velocity toward the swing side
+    "sw_abd_kp": (0.0, 1.0, 0.0, 10.0),  # swing abd/add per rad of abduction error
+    "sw_abd_kd": (0.0, 0.2, 0.0, 3.0),  # swing abd/add per rad/s of abduction rate
 }
+#: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
+FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_abd_kp", "sw_abd_kd")
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
 SPACE = ParamSpace(PARAMS, "reflex parameter")
@@ -111,6 +126,9 @@ class _Leg:
     knee: int
     grf_z: int  # index in grf_per_bw
     heel_x: int  # index in feet_rel_pelvis (calcn x, pelvis frame)
+    adduction: int | None  # index in joint_pos of hip adduction (None on the sagittal bodies)
+    adduction_sign: float  # +1 where that joint's positive angle is adduction (toward the midline), -1 where abduction
+    side_sign: float  # +1 left, -1 right: turns the pelvis roll and lateral velocity into this side's terms
 
 
 class ReflexController:
@@ -126,20 +144,34 @@ class ReflexController:
         self.l_ref = np.asarray(data.actuator_length[ix.muscle_ctrl], dtype=float)  # lengths at the standing pose
         joints = list(ix.bio_joints)
         self.legs = []
-        for side, grf_z, heel_x in (("l", 2, 0), ("r", 5, 6)):
+        for side, grf_z, heel_x, sign in (("l", 2, 0, 1.0), ("r", 5, 6, -1.0)):
+            adduction = f"hip_adduction_{side}"
+            # A positive turn about the joint axis a swings a foot below the hip sideways (+y) by a_x:
+            # adduction where that is toward the midline (myolegs26's two axes point the same way).
+            axis_x = data.xaxis[model.joint(adduction).id][0] if adduction in joints else 0.0
             self.legs.append(_Leg(
                 muscle={m: ix.muscles.index(f"{m}_{side}") for m in _MUSCLES},
                 hip=joints.index(f"hip_flexion_{side}"), knee=joints.index(f"knee_angle_{side}"),
-                grf_z=grf_z, heel_x=heel_x,
+                grf_z=grf_z, heel_x=heel_x, adduction=joints.index(adduction) if adduction in joints else None,
+                adduction_sign=-float(np.sign(axis_x)) * sign, side_sign=sign,
             ))
+        #: Whether the hips can adduct: the frontal-plane laws act (and are worth searching) only then.
+        self.frontal = all(leg.adduction is not None for leg in self.legs)
+
+    def lean(self, quat: np.ndarray) -> np.ndarray:
+        """The trunk angle the balance laws hold, rad, forward positive: the pelvis pitch, or on the 3D
+        body its lean in the ground's sagittal plane (unaffected by its roll and heading)."""
+        return pelvis_lean_rad(quat) if self.frontal else pelvis_pitch_rad(quat)
 
     def __call__(self, obs: np.ndarray, params: np.ndarray) -> np.ndarray:
         s, o = self.slices, np.asarray(obs, dtype=float)
         p = {n: np.broadcast_to(np.asarray(params, dtype=float)[..., i], (len(o),)) for i, n in enumerate(NAMES)}
         lnorm = o[:, s["muscle_length_m"]] / self.l_ref
         force = np.maximum(o[:, s["muscle_force_norm"]], 0.0)
-        lean = pelvis_pitch_rad(o[:, s["pelvis_quat"]])
+        lean = self.lean(o[:, s["pelvis_quat"]])
         lean_rate = o[:, s["pelvis_angvel_rps"]][:, 1]
+        roll, roll_rate = pelvis_roll_rad(o[:, s["pelvis_quat"]]), o[:, s["pelvis_angvel_rps"]][:, 0]
+        lateral_vel = o[:, s["com_vel_mps"]][:, 1]  # + = toward the left
         jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
         grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]
         exo = o[:, s["exo_torque_norm"]]  # (N, 2) left, right; + = flexion
@@ -206,12 +238,34 @@ class ReflexController:
             ext_help = p["hip_yield_ext"] * np.maximum(-exo[:, k], 0.0)
             flex_help = p["hip_yield_flex"] * np.maximum(exo[:, k], 0.0)
             yield_by = {"glutmax": ext_help, "hamstrings": ext_help, "iliopsoas": flex_help, "rectfem": flex_help}
+            abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, stance, share)
+            st["abd"], sw["abd"], st["add"], sw["add"] = abd, abd, add, add
             for name, i in m.items():
                 if name in ("abd", "add"):
-                    u[:, i] = p["abd_add_p0"]
+                    u[:, i] = st[name]
                 else:
                     u[:, i] = np.where(stance, st[name], sw[name]) - yield_by.get(name, 0.0)
         return np.clip(u, 0.0, 1.0)
+
+    def _frontal(self, p: dict[str, np.ndarray], leg: _Leg, jp: np.ndarray, jv: np.ndarray, roll: np.ndarray,
+                 roll_rate: np.ndarray, lateral_vel: np.ndarray, stance: np.ndarray,
+                 share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(abductor, adductor) excitation of one leg: tonic drive, plus the stance pelvis balance and
+        the swing foot placement where the hip can adduct."""
+        if leg.adduction is None:
+            return p["abd_add_p0"], p["abd_add_p0"]
+        sign = leg.side_sign
+        # Stance: the pelvis dropping toward the other side (the swing side) is resisted by this hip's abductors.
+        drop = p["fr_bal_kp"] * sign * roll + p["fr_bal_kd"] * sign * roll_rate
+        # Swing: the thigh's angle out from vertical toward its own side (adduction moves it in; a pelvis
+        # rolling toward the other side carries it out), driven toward a target that widens with the
+        # body's lateral velocity toward this side.
+        thigh_abd = -leg.adduction_sign * jp[:, leg.adduction] + sign * roll
+        thigh_abd_rate = -leg.adduction_sign * jv[:, leg.adduction] + sign * roll_rate
+        target = p["sw_abd_target"] + p["sw_abd_vel"] * sign * lateral_vel
+        pd = p["sw_abd_kp"] * (target - thigh_abd) - p["sw_abd_kd"] * thigh_abd_rate
+        drive = np.where(stance, drop * share, pd)
+        return p["abd_add_p0"] + np.maximum(drive, 0.0), p["abd_add_p0"] + np.maximum(-drive, 0.0)
 
 
 class ExcitationProjector:

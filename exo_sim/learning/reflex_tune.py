@@ -54,11 +54,11 @@ import numpy as np
 
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file, to_mapping
 from exo_sim.env.config import EnvConfig
-from exo_sim.env.observations import pelvis_pitch_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.export import git_commit
 from exo_sim.learning.reflex import (
+    FRONTAL_NAMES,
     INITIAL,
     NAMES,
     SCALE,
@@ -103,6 +103,11 @@ class ReflexTuneConfig:
     trunk_support_nm_per_rad: float = param(0.0, "Continuation aid: stiffness of an external pelvis pitch support at generation 1 (WalkVecEnv.set_trunk_support), Nm/rad; lowered linearly to zero over trunk_support_generations (0 = off).", ge=0.0, le=5000.0)
     trunk_support_nm_s_per_rad: float = param(0.0, "Damping of the pelvis pitch support at generation 1, Nm s/rad; lowered with the stiffness.", ge=0.0, le=500.0)
     trunk_support_generations: int = param(0, "Generations over which the support falls to zero; from then on the controller walks unaided.", ge=0)
+    frontal_support_nm_per_rad: float = param(0.0, "3D body's continuation aid (WalkVecEnv.set_frontal_support): stiffness of the pelvis roll and yaw support at generation 1, Nm/rad; lowered linearly to zero over frontal_support_generations with the three below (0 = off).", ge=0.0, le=5000.0)
+    frontal_support_nm_s_per_rad: float = param(0.0, "Damping of the pelvis roll and yaw support at generation 1, Nm s/rad.", ge=0.0, le=500.0)
+    lateral_support_n_per_m: float = param(0.0, "Stiffness of the lateral support of the centre of mass at generation 1, N/m.", ge=0.0, le=1e5)
+    lateral_support_n_s_per_m: float = param(0.0, "Damping of the lateral support at generation 1, N s/m.", ge=0.0, le=1e4)
+    frontal_support_generations: int = param(0, "Generations over which the frontal and lateral support fall to zero.", ge=0)
     slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
     slope_approach_generations: int = param(0, "Generations over which the slope approach shrinks to zero: from then on every run starts on its slope.", ge=0)
@@ -119,6 +124,10 @@ class ReflexTuneConfig:
         check_fields(self)
         if (self.trunk_support_nm_per_rad or self.trunk_support_nm_s_per_rad) and self.trunk_support_generations == 0:
             raise ValueError("ReflexTuneConfig: trunk support needs trunk_support_generations > 0 (it must reach zero)")
+        if any(self.frontal_support(1)) and self.frontal_support_generations == 0:
+            raise ValueError("ReflexTuneConfig: frontal support needs frontal_support_generations > 0 (it must reach zero)")
+        if any(self.frontal_support(1)) and self.env.body.sagittal:
+            raise ValueError(f"ReflexTuneConfig: frontal support needs a 3D body, not {self.env.body.name!r}")
         if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
             raise ValueError("ReflexTuneConfig: a slope approach needs slope_approach_generations > 0 (it must reach zero)")
         if 0.0 < self.cost_speed_mps < 0.3:
@@ -128,6 +137,12 @@ class ReflexTuneConfig:
                              f"{self.speeds_mps} outside 0.3-2.5 m/s")
         if self.assist_profile and self.env.exo_mode != "assist":
             raise ValueError(f"ReflexTuneConfig: assist_profile needs env.exo_mode: assist, not {self.env.exo_mode!r}")
+
+    def frontal_support(self, generation: int) -> tuple[float, float, float, float]:
+        """(roll/yaw Nm/rad, Nm s/rad, lateral N/m, N s/m) of the frontal support at ``generation`` (1-based)."""
+        f = _fading(generation, self.frontal_support_generations) if self.frontal_support_generations else 1.0
+        return (f * self.frontal_support_nm_per_rad, f * self.frontal_support_nm_s_per_rad,
+                f * self.lateral_support_n_per_m, f * self.lateral_support_n_s_per_m)
 
 
 def load_reflex_tune_config(path: str | Path, overrides: dict[str, Any] | None = None) -> ReflexTuneConfig:
@@ -163,7 +178,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
         obs, _r, fell, _trunc, _ = env.step(noise)  # the reflexes act through the base controller
         effort += alive * np.mean(env.physics.act**3, axis=1)
         activation += alive * np.mean(env.physics.act, axis=1)
-        pitch = pelvis_pitch_rad(obs[:, quat])  # as the reflexes see it
+        pitch = ctrl.lean(obs[:, quat])  # as the reflexes see it
         pitch_sum += alive * pitch
         pitch_sq += alive * pitch**2
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
@@ -229,10 +244,17 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     # The code this process runs: read once, so a commit made while it runs is not recorded as its own.
     commit = git_commit()
     es_path, best_path = run_dir / "es.pkl", run_dir / "best.json"
+    # CMA-ES searches only the parameters that act on this body (the frontal-plane ones need hips that
+    # adduct); the rest stay at their starting values. So sagittal runs keep the search they always had.
+    searched = np.array([not cfg.env.body.sagittal or n not in FRONTAL_NAMES for n in NAMES])
+    n_searched = int(searched.sum())
+    x_start = np.zeros(len(NAMES))  # where the search starts, and the value of what it does not search
+    if cfg.init_params:
+        x_start = (from_dict(json.loads(Path(cfg.init_params).read_text())["params"]) - INITIAL) / SCALE
     curriculum_path = run_dir / "curriculum.json"
     if resume and es_path.exists():
         es = pickle.loads(es_path.read_bytes())
-        dims = len(NAMES) + (len(assist_profile.NAMES) if cfg.assist_profile else 0)
+        dims = n_searched + (len(assist_profile.NAMES) if cfg.assist_profile else 0)
         if es.N != dims:
             raise ValueError(f"{run_dir}: the CMA-ES run searches {es.N} parameters, this config {dims} "
                              f"(assist_profile must stay as the run started)")
@@ -241,10 +263,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     else:
         if es_path.exists():
             raise FileExistsError(f"{run_dir} already has a CMA-ES run; pass resume=True or choose another run_dir")
-        x0 = np.zeros(len(NAMES))
-        if cfg.init_params:
-            start = from_dict(json.loads(Path(cfg.init_params).read_text())["params"])
-            x0 = (start - INITIAL) / SCALE
+        x0 = x_start[searched]
         if cfg.assist_profile:
             p0 = assist_profile.INITIAL
             if cfg.init_profile:
@@ -267,10 +286,12 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             support, approach = trunk_support(cfg, es.countiter + 1), slope_approach(cfg, es.countiter + 1)
             env.set_trunk_support(*support)
             env.set_slope_approach(*approach)
-            aids = [*support, *approach, scale, offset, speed_offset]
+            frontal = cfg.frontal_support(es.countiter + 1)
+            env.set_frontal_support(*frontal)
+            aids = [*support, *approach, scale, offset, speed_offset, *frontal]
             xs = es.ask()
-            n = len(NAMES)
-            params = np.stack([from_unit(x[:n]) for x in xs])
+            n = n_searched
+            params = np.stack([from_unit(_full(x[:n], searched, x_start)) for x in xs])
             profiles = np.stack([assist_profile.from_unit(x[n:]) for x in xs]) if cfg.assist_profile else None
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
@@ -305,7 +326,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "sigma": float(es.sigma), "wall_s": time.perf_counter() - t0, "trunk_support_nm_per_rad": support[0],
                    "slope_level_s": approach[0], "slope_ramp_s": approach[1], "slope_scale": scale,
                    "slope_offset_deg": offset, "speed_offset_mps": speed_offset,
-                   "gen_best_speed_mps": float(info["speed_mps"][i]), "gen_best_max_speed_error_mps": float(speed_err[i])}
+                   "gen_best_speed_mps": float(info["speed_mps"][i]), "gen_best_max_speed_error_mps": float(speed_err[i]),
+                   "frontal_support_nm_per_rad": frontal[0], "lateral_support_n_per_m": frontal[2]}
             _append_csv(run_dir / "progress.csv", row)
             if ready[i]:
                 scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
@@ -325,7 +347,15 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
 def _recorded_aids(best: dict[str, Any]) -> list[float]:
     """The aids a ``best.json`` was scored under, in today's layout (older files lack the later ones)."""
     aids = list(best.get("aids", [*best.get("trunk_support", (0.0, 0.0)), 0.0, 0.0]))  # before the slope aid
-    return aids + [1.0, 0.0, 0.0][len(aids) - 4:]  # before the slope scale (1), slope offset (0), speed offset (0)
+    # before the slope scale (1), slope offset (0), speed offset (0), frontal support (0 x 4)
+    return aids + [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0][len(aids) - 4:]
+
+
+def _full(x: np.ndarray, searched: np.ndarray, x_start: np.ndarray) -> np.ndarray:
+    """The whole search-space vector: the searched entries from ``x``, the others where the run started."""
+    out = x_start.copy()
+    out[searched] = x
+    return out
 
 
 def _append_csv(path: Path, row: dict[str, float]) -> None:

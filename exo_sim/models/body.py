@@ -257,6 +257,10 @@ def body_spec(cfg: BodyConfig) -> mujoco.MjSpec:
         _primitive_feet(spec, cfg.foot_collision)
     if cfg.sagittal:
         _make_sagittal(spec)
+    elif cfg.hip_rotation_stiffness_nm_per_rad:
+        for side in SIDES:
+            joint = spec.joint(f"hip_rotation_{side}")
+            joint.stiffness = [cfg.hip_rotation_stiffness_nm_per_rad, *joint.stiffness[1:]]  # linear term, toward springref 0
     if cfg.body_mass_kg is not None:
         _scale_mass(spec, cfg.body_mass_kg)
     if cfg.calf_from_myolegs > 0.0:

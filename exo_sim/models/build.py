@@ -35,6 +35,10 @@ class ModelIndex:
     root_joints: tuple[str, ...]
     sensors: dict[str, slice] = field(repr=False)
     muscle_max_force_n: np.ndarray = field(repr=False)
+    #: Per bio joint: the sign its partner's angle takes under left/right mirroring (+1 where the two
+    #: axes are mirror images, as hip flexion; -1 where both point the same way, as myolegs26's hip
+    #: adduction and rotation, whose positive angle moves either foot to the same side).
+    bio_mirror_sign: np.ndarray = field(repr=False)
     moment_joints: tuple[str, ...] = MOMENT_JOINTS
 
     def sensor(self, name: str) -> slice:
@@ -78,6 +82,13 @@ def _index(model: mujoco.MjModel) -> ModelIndex:
     roots = tuple(
         model.joint(j).name for j in range(model.njnt) if model.jnt_bodyid[j] == model.body("Full Body").id
     )
+    data = mujoco.MjData(model)
+    mujoco.mj_kinematics(model, data)
+    axis = {j: data.xaxis[model.joint(j).id] for j in bio}
+    # Mirroring through the sagittal plane (y -> -y) turns a rotation about a into one about -M a (M = diag(1, -1, 1)).
+    mirrored = {j: -axis[j] * np.array([1.0, -1.0, 1.0]) for j in bio}
+    partner = {j: j[:-2] + {"_l": "_r", "_r": "_l"}[j[-2:]] for j in bio}
+    mirror_sign = np.array([1.0 if np.dot(mirrored[j], axis[partner[j]]) > 0.0 else -1.0 for j in bio])
     return ModelIndex(
         muscles=tuple(model.actuator(i).name for i in muscle_ids),
         muscle_ctrl=np.asarray(muscle_ids),
@@ -90,6 +101,7 @@ def _index(model: mujoco.MjModel) -> ModelIndex:
         root_joints=roots,
         sensors=sensors,
         muscle_max_force_n=np.asarray(model.actuator_gainprm[muscle_ids, 2], dtype=float),
+        bio_mirror_sign=mirror_sign,
     )
 
 
