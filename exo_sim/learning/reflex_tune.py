@@ -335,10 +335,11 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset, "speed_offset_mps": speed_offset}))
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
                         "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f, offset %+.2f deg, "
-                        "speed offset %+.2f m/s | %.1f s",
+                        "speed offset %+.2f m/s, frontal support %.0f Nm/rad %.0f N/m | %.1f s",
                         row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
                         float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_best_activation"],
-                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], row["speed_offset_mps"], row["wall_s"])
+                        row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], row["speed_offset_mps"],
+                        frontal[0], frontal[2], row["wall_s"])
     finally:
         env.close()
     return best

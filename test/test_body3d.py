@@ -1,0 +1,184 @@
+"""The 3D body's reflex walker: pelvis angles, mirror signs of the hip joints, frontal-plane reflexes,
+the frontal support aid and what CMA-ES searches on each body."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from pathlib import Path
+
+import mujoco
+import numpy as np
+import pytest
+
+from exo_sim.env import EnvConfig
+from exo_sim.env.config import StartPoseConfig
+from exo_sim.env.observations import pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad, pelvis_yaw_rad
+from exo_sim.env.walk import WalkVecEnv
+from exo_sim.learning.reflex import FRONTAL_NAMES, INITIAL, NAMES, ReflexController, from_dict, to_dict
+from exo_sim.learning.reflex_tune import ReflexTuneConfig, tune
+from exo_sim.models import BodyConfig
+from exo_sim.models.body import body_spec, compile_spec
+from exo_sim.models.build import build_model
+
+BODY_3D = BodyConfig(name="myolegs26", hip_rotation_stiffness_nm_per_rad=200.0)
+ENV_3D = EnvConfig(body=BODY_3D, exo_mode="no_exo", base_hz=160.0, init_joint_noise_rad=0.0,
+                   start=StartPoseConfig(enabled=True))
+ENV_SAGITTAL = dataclasses.replace(ENV_3D, body=BodyConfig(name="myolegs26_sagittal"))
+MIRROR = np.array([1.0, -1.0, 1.0, -1.0])  # the observation's quaternion mirror (w, x, y, z)
+
+
+def _quat(axis: tuple[float, float, float], angle: float) -> np.ndarray:
+    q = np.zeros(4)
+    mujoco.mju_axisAngle2Quat(q, np.asarray(axis, dtype=float), angle)
+    return q
+
+
+def _pelvis(roll: float, pitch: float, yaw: float) -> np.ndarray:
+    """World quaternion of the pelvis segment frame (x forward, y up, z right) turned by roll, pitch, yaw."""
+    q = _quat((1.0, 0.0, 0.0), np.pi / 2)  # standing: the segment's y axis up
+    for axis, angle in (((1.0, 0.0, 0.0), roll), ((0.0, 1.0, 0.0), pitch), ((0.0, 0.0, 1.0), yaw)):
+        out = np.zeros(4)
+        mujoco.mju_mulQuat(out, _quat(axis, angle), q)
+        q = out
+    return q
+
+
+def test_pelvis_angles_and_their_mirror_images() -> None:
+    for roll, pitch in ((0.1, 0.0), (-0.2, 0.1), (0.15, -0.1)):
+        q = _pelvis(roll, pitch, 0.0)
+        assert pelvis_roll_rad(q) == pytest.approx(roll, abs=1e-9)  # + = right side down
+        assert pelvis_lean_rad(q) == pytest.approx(pitch, abs=0.02)
+        assert pelvis_roll_rad(q * MIRROR) == pytest.approx(-roll, abs=1e-9)  # mirrored: the other side down
+        assert pelvis_lean_rad(q * MIRROR) == pytest.approx(pelvis_lean_rad(q), abs=1e-12)
+    q = _pelvis(0.0, 0.3, 0.0)
+    assert pelvis_lean_rad(q) == pytest.approx(pelvis_pitch_rad(q), abs=1e-12) == pytest.approx(0.3)
+    turned = _pelvis(0.0, 0.0, 0.3)
+    assert pelvis_yaw_rad(turned) == pytest.approx(0.3) and pelvis_yaw_rad(turned * MIRROR) == pytest.approx(-0.3)
+    assert pelvis_roll_rad(turned) == pytest.approx(0.0, abs=1e-12) == pelvis_lean_rad(turned)
+
+
+def test_mirror_signs_follow_the_hip_axes_of_each_body() -> None:
+    signs = {name: dict(zip(sm.index.bio_joints, sm.index.bio_mirror_sign, strict=True))
+             for name in ("myolegs26", "myolegs26_sagittal", "myolegs")
+             for sm in [build_model(BodyConfig(name=name))]}  # type: ignore[arg-type]
+    flipped = {j for j, s in signs["myolegs26"].items() if s < 0}
+    assert flipped == {f"{b}_{side}" for b in ("hip_adduction", "hip_rotation") for side in "lr"}
+    assert all(s > 0 for s in signs["myolegs26_sagittal"].values()) and all(s > 0 for s in signs["myolegs"].values())
+    # The geometry behind the -1: on myolegs26 the same positive adduction angle moves either foot to
+    # the left, so the mirror image of the left hip at +0.2 rad is the right hip at -0.2 rad.
+    model = compile_spec(body_spec(BodyConfig(name="myolegs26")))
+    data = mujoco.MjData(model)
+
+    def foot_y(side: str, angle: float) -> float:
+        mujoco.mj_resetData(model, data)
+        data.qpos[model.joint(f"hip_adduction_{side}").qposadr[0]] = angle
+        mujoco.mj_kinematics(model, data)
+        return float(data.xpos[model.body(f"calcn_{side}").id][1] - data.xpos[model.body(f"femur_{side}").id][1])
+
+    left_out = foot_y("l", 0.2) - foot_y("l", 0.0)
+    right_out = foot_y("r", -0.2) - foot_y("r", 0.0)
+    assert left_out > 0.05 and right_out == pytest.approx(-left_out, rel=0.05)
+
+
+@pytest.fixture(scope="module")
+def env3d():
+    e = WalkVecEnv(ENV_3D, 1, autoreset=False)
+    yield e
+    e.close()
+
+
+def _state(env: WalkVecEnv, *, roll: float = 0.0, lateral_vel: float = 0.0, left_stance: bool = True) -> np.ndarray:
+    """A reset observation with the pelvis rolled, a lateral velocity, and one foot loaded."""
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": 1})
+    s = env.obs_layout.slices()
+    o = obs.astype(float).copy()
+    o[:, s["pelvis_quat"]] = _pelvis(roll, 0.0, 0.0)
+    o[:, s["pelvis_angvel_rps"]] = 0.0
+    o[:, s["com_vel_mps"]] = (1.0, lateral_vel, 0.0)
+    grf = np.zeros(6)
+    grf[2 if left_stance else 5] = 1.0
+    o[:, s["grf_per_bw"]] = grf
+    return o
+
+
+def _abd_add(env: WalkVecEnv, u: np.ndarray, side: str) -> tuple[float, float]:
+    m = env.index.muscles
+    return float(u[0, m.index(f"abd_{side}")]), float(u[0, m.index(f"add_{side}")])
+
+
+def test_frontal_reflexes_hold_the_pelvis_level_and_widen_the_step_toward_a_lateral_fall(env3d: WalkVecEnv) -> None:
+    ctrl = ReflexController(env3d)
+    assert ctrl.frontal and [leg.adduction_sign for leg in ctrl.legs] == [-1.0, 1.0]  # myolegs26's same-way axes
+    gains = from_dict({**to_dict(INITIAL), "fr_bal_kp": 2.0, "fr_bal_kd": 0.3, "sw_abd_kp": 3.0, "sw_abd_vel": 0.5})
+    p0 = to_dict(INITIAL)["abd_add_p0"]
+    # Left foot down, pelvis dropping to the right (the swing side): the left abductors pull, its adductors rest.
+    abd, add = _abd_add(env3d, ctrl(_state(env3d, roll=0.1), gains), "l")
+    assert abd > p0 + 0.1 and add == pytest.approx(p0)
+    abd, add = _abd_add(env3d, ctrl(_state(env3d, roll=-0.1), gains), "l")  # dropping to the stance side: adductors
+    assert add > p0 + 0.1 and abd == pytest.approx(p0)
+    # Right leg swinging while the body moves to the right: its abductors widen the step, more the faster it moves.
+    still = _abd_add(env3d, ctrl(_state(env3d, lateral_vel=0.0), gains), "r")
+    moving = _abd_add(env3d, ctrl(_state(env3d, lateral_vel=-0.3), gains), "r")
+    assert moving[0] - moving[1] > still[0] - still[1] + 0.2
+    # Zero gains: the tonic drive alone, as on the sagittal walker.
+    assert _abd_add(env3d, ctrl(_state(env3d, roll=0.1, lateral_vel=-0.3), INITIAL), "l") == (pytest.approx(p0), pytest.approx(p0))
+
+
+def test_frontal_gains_change_nothing_on_the_sagittal_body() -> None:
+    env = WalkVecEnv(ENV_SAGITTAL, 1, autoreset=False)
+    try:
+        ctrl = ReflexController(env)
+        obs, _ = env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": 1})
+        gains = from_dict({**to_dict(INITIAL), "fr_bal_kp": 5.0, "sw_abd_kp": 5.0, "sw_abd_target": 0.2})
+        assert not ctrl.frontal
+        np.testing.assert_array_equal(ctrl(obs, gains), ctrl(obs, INITIAL))
+        with pytest.raises(ValueError, match="cannot roll"):
+            env.set_frontal_support(100.0, 0.0, 0.0, 0.0)
+    finally:
+        env.close()
+
+
+def test_frontal_support_pushes_back_and_refuses_bad_values(env3d: WalkVecEnv) -> None:
+    with pytest.raises(ValueError, match="lateral_n_per_m"):
+        env3d.set_frontal_support(100.0, 10.0, -1.0, 0.0)
+    with pytest.raises(ValueError, match="turn_nm_per_rad"):
+        env3d.set_frontal_support(float("nan"), 10.0, 0.0, 0.0)
+    env3d.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": 1})
+    env3d.set_frontal_support(1000.0, 0.0, 5000.0, 0.0)
+    c = env3d.cols
+    env3d.physics.sensordata[0, c.pelvis_quat] = _pelvis(0.1, 0.0, 0.05)
+    env3d.physics.sensordata[0, c.pelvis_angvel] = 0.0
+    env3d.physics.sensordata[0, c.com_vel] = 0.0
+    env3d.physics.sensordata[0, c.com_pos.start + 1] += 0.02  # 2 cm left of the start line
+    env3d._apply_frontal_support()
+    wrench = env3d.physics.xfrc_applied[0, env3d._pelvis_body]
+    assert wrench[3] == pytest.approx(-100.0, rel=0.01) and wrench[5] == pytest.approx(-50.0, rel=0.01)
+    assert wrench[1] == pytest.approx(-100.0)
+    env3d.set_frontal_support(0.0, 0.0, 0.0, 0.0)
+    assert not env3d.physics.xfrc_applied[0, env3d._pelvis_body, [1, 3, 5]].any()
+
+
+def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
+    with pytest.raises(ValueError, match="hip_rotation_stiffness_nm_per_rad needs a 3D body"):
+        BodyConfig(name="myolegs26_sagittal", hip_rotation_stiffness_nm_per_rad=100.0)
+    with pytest.raises(ValueError, match="frontal support needs a 3D body"):
+        ReflexTuneConfig(env=ENV_SAGITTAL, frontal_support_nm_per_rad=100.0, frontal_support_generations=5)
+    with pytest.raises(ValueError, match="frontal_support_generations > 0"):
+        ReflexTuneConfig(env=ENV_3D, lateral_support_n_per_m=100.0)
+    model = build_model(BODY_3D).model
+    assert model.jnt_stiffness[model.joint("hip_rotation_l").id] == 200.0
+
+
+def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path: Path) -> None:
+    for env_cfg, dims in ((ENV_SAGITTAL, len(NAMES) - len(FRONTAL_NAMES)), (ENV_3D, len(NAMES))):
+        cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1,
+                               **({"frontal_support_nm_per_rad": 100.0, "frontal_support_generations": 2}
+                                  if env_cfg is ENV_3D else {}))
+        run = tmp_path / env_cfg.body.name
+        best = tune(cfg, run)
+        assert pickle.loads((run / "es.pkl").read_bytes()).N == dims
+        if env_cfg is ENV_SAGITTAL:  # what it does not search stays where it started (0: no frontal drive)
+            assert all(best["params"][n] == 0.0 for n in FRONTAL_NAMES)
+        else:
+            assert best["aids"][-4] == 100.0  # generation 1 under full frontal support
