@@ -61,7 +61,7 @@ def test_pelvis_angles_and_their_mirror_images() -> None:
 def test_mirror_signs_follow_the_hip_axes_of_each_body() -> None:
     signs = {name: dict(zip(sm.index.bio_joints, sm.index.bio_mirror_sign, strict=True))
              for name in ("myolegs26", "myolegs26_sagittal", "myolegs")
-             for sm in [build_model(BodyConfig(name=name))]}  # type: ignore[arg-type]
+             for sm in [build_model(BodyConfig(name=name))]}
     flipped = {j for j, s in signs["myolegs26"].items() if s < 0}
     assert flipped == {f"{b}_{side}" for b in ("hip_adduction", "hip_rotation") for side in "lr"}
     assert all(s > 0 for s in signs["myolegs26_sagittal"].values()) and all(s > 0 for s in signs["myolegs"].values())
@@ -172,9 +172,9 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
 
 def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path: Path) -> None:
     for env_cfg, dims in ((ENV_SAGITTAL, len(NAMES) - len(FRONTAL_NAMES)), (ENV_3D, len(NAMES))):
-        cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1,
-                               **({"frontal_support_nm_per_rad": 100.0, "frontal_support_generations": 2}
-                                  if env_cfg is ENV_3D else {}))
+        cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1)
+        if env_cfg is ENV_3D:
+            cfg = dataclasses.replace(cfg, frontal_support_nm_per_rad=100.0, frontal_support_generations=2)
         run = tmp_path / env_cfg.body.name
         best = tune(cfg, run)
         assert pickle.loads((run / "es.pkl").read_bytes()).N == dims
