@@ -3,7 +3,9 @@ the frontal support aid and what CMA-ES searches on each body."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import json
 import pickle
 from pathlib import Path
 
@@ -164,8 +166,10 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
         BodyConfig(name="myolegs26_sagittal", hip_rotation_stiffness_nm_per_rad=100.0)
     with pytest.raises(ValueError, match="frontal support needs a 3D body"):
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_support_nm_per_rad=100.0, frontal_support_generations=5)
-    with pytest.raises(ValueError, match="frontal_support_generations > 0"):
+    with pytest.raises(ValueError, match="one way down"):
         ReflexTuneConfig(env=ENV_3D, lateral_support_n_per_m=100.0)
+    with pytest.raises(ValueError, match="one way down"):
+        ReflexTuneConfig(env=ENV_3D, lateral_support_n_per_m=100.0, frontal_support_generations=5, frontal_support_step=0.1)
     model = build_model(BODY_3D).model
     assert model.jnt_stiffness[model.joint("hip_rotation_l").id] == 200.0
 
@@ -182,3 +186,18 @@ def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path
             assert all(best["params"][n] == 0.0 for n in FRONTAL_NAMES)
         else:
             assert best["aids"][-4] == 100.0  # generation 1 under full frontal support
+
+
+def test_gated_frontal_support_falls_only_after_generations_that_walk(tmp_path: Path) -> None:
+    cfg = ReflexTuneConfig(env=ENV_3D, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=3,
+                           frontal_support_nm_per_rad=100.0, lateral_support_n_per_m=1000.0, frontal_support_step=0.4)
+    tune(cfg, tmp_path / "walks")  # 0.05 s runs: every generation walks to the end
+    with (tmp_path / "walks" / "progress.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [float(r["frontal_support_nm_per_rad"]) for r in rows] == pytest.approx([100.0, 60.0, 20.0])
+    assert [float(r["lateral_support_n_per_m"]) for r in rows] == pytest.approx([1000.0, 600.0, 200.0])
+    assert json.loads((tmp_path / "walks" / "curriculum.json").read_text())["frontal_support_fraction"] == 0.0
+    # A generation that does not walk keeps the support where it is.
+    stuck = dataclasses.replace(cfg, duration_s=8.0, generations=1, stall_fraction=0.9, stall_after_s=0.1)
+    tune(stuck, tmp_path / "stuck")
+    assert json.loads((tmp_path / "stuck" / "curriculum.json").read_text())["frontal_support_fraction"] == 1.0

@@ -108,6 +108,7 @@ class ReflexTuneConfig:
     lateral_support_n_per_m: float = param(0.0, "Stiffness of the lateral support of the centre of mass at generation 1, N/m.", ge=0.0, le=1e5)
     lateral_support_n_s_per_m: float = param(0.0, "Damping of the lateral support at generation 1, N s/m.", ge=0.0, le=1e4)
     frontal_support_generations: int = param(0, "Generations over which the frontal and lateral support fall to zero.", ge=0)
+    frontal_support_step: float = param(0.0, "Gated frontal support, in place of frontal_support_generations: the support falls by this fraction of its generation-1 value after each generation whose best candidate walks every run (as the slope curriculum), so it is lowered only as fast as the search keeps walking; it may stop above zero, and evaluations run without it.", ge=0.0, le=1.0)
     slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
     slope_approach_generations: int = param(0, "Generations over which the slope approach shrinks to zero: from then on every run starts on its slope.", ge=0)
@@ -124,9 +125,10 @@ class ReflexTuneConfig:
         check_fields(self)
         if (self.trunk_support_nm_per_rad or self.trunk_support_nm_s_per_rad) and self.trunk_support_generations == 0:
             raise ValueError("ReflexTuneConfig: trunk support needs trunk_support_generations > 0 (it must reach zero)")
-        if any(self.frontal_support(1)) and self.frontal_support_generations == 0:
-            raise ValueError("ReflexTuneConfig: frontal support needs frontal_support_generations > 0 (it must reach zero)")
-        if any(self.frontal_support(1)) and self.env.body.sagittal:
+        if any(self.frontal_support(1.0)) and (self.frontal_support_generations > 0) == (self.frontal_support_step > 0):
+            raise ValueError("ReflexTuneConfig: frontal support needs one way down: frontal_support_generations > 0 (it must "
+                             "reach zero) or frontal_support_step > 0 (gated on walking), not both")
+        if any(self.frontal_support(1.0)) and self.env.body.sagittal:
             raise ValueError(f"ReflexTuneConfig: frontal support needs a 3D body, not {self.env.body.name!r}")
         if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
             raise ValueError("ReflexTuneConfig: a slope approach needs slope_approach_generations > 0 (it must reach zero)")
@@ -138,11 +140,15 @@ class ReflexTuneConfig:
         if self.assist_profile and self.env.exo_mode != "assist":
             raise ValueError(f"ReflexTuneConfig: assist_profile needs env.exo_mode: assist, not {self.env.exo_mode!r}")
 
-    def frontal_support(self, generation: int) -> tuple[float, float, float, float]:
-        """(roll/yaw Nm/rad, Nm s/rad, lateral N/m, N s/m) of the frontal support at ``generation`` (1-based)."""
-        f = _fading(generation, self.frontal_support_generations) if self.frontal_support_generations else 1.0
-        return (f * self.frontal_support_nm_per_rad, f * self.frontal_support_nm_s_per_rad,
-                f * self.lateral_support_n_per_m, f * self.lateral_support_n_s_per_m)
+    def frontal_support(self, fraction: float) -> tuple[float, float, float, float]:
+        """(roll/yaw Nm/rad, Nm s/rad, lateral N/m, N s/m) of the frontal support at ``fraction`` of its generation-1 value."""
+        return (fraction * self.frontal_support_nm_per_rad, fraction * self.frontal_support_nm_s_per_rad,
+                fraction * self.lateral_support_n_per_m, fraction * self.lateral_support_n_s_per_m)
+
+    def frontal_support_fraction(self, generation: int, gated: float) -> float:
+        """The fraction of the frontal support at ``generation`` (1-based): faded over generations, or
+        ``gated`` (the fraction the gated schedule has reached)."""
+        return _fading(generation, self.frontal_support_generations) if self.frontal_support_generations else gated
 
 
 def load_reflex_tune_config(path: str | Path, overrides: dict[str, Any] | None = None) -> ReflexTuneConfig:
@@ -278,6 +284,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     scale = state.get("slope_scale", cfg.slope_scale_start)
     offset = state.get("slope_offset_deg", cfg.slope_offset_start_deg if not state else 0.0)  # absent: a run from before the offset
     speed_offset = state.get("speed_offset_mps", cfg.speed_offset_start_mps if not state else 0.0)
+    frontal_gated = state.get("frontal_support_fraction", 1.0)
     env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
     ctrl, proj = ReflexController(env), ExcitationProjector(env)
     try:
@@ -286,7 +293,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             support, approach = trunk_support(cfg, es.countiter + 1), slope_approach(cfg, es.countiter + 1)
             env.set_trunk_support(*support)
             env.set_slope_approach(*approach)
-            frontal = cfg.frontal_support(es.countiter + 1)
+            frontal = cfg.frontal_support(cfg.frontal_support_fraction(es.countiter + 1, frontal_gated))
             env.set_frontal_support(*frontal)
             aids = [*support, *approach, scale, offset, speed_offset, *frontal]
             xs = es.ask()
@@ -332,7 +339,9 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             if ready[i]:
                 scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
                 speed_offset = next_speed_offset(cfg, speed_offset)
-            curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset, "speed_offset_mps": speed_offset}))
+                frontal_gated = max(0.0, round(frontal_gated - cfg.frontal_support_step, 9))
+            curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset, "speed_offset_mps": speed_offset,
+                                                   **({"frontal_support_fraction": frontal_gated} if cfg.frontal_support_step else {})}))
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
                         "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f, offset %+.2f deg, "
                         "speed offset %+.2f m/s, frontal support %.0f Nm/rad %.0f N/m | %.1f s",
