@@ -32,7 +32,8 @@ def _smooth(y: np.ndarray, n: int = 10) -> np.ndarray:
 
 def plot_learning_curves(run_dirs: list[Path], out: Path) -> Path:
     """One PNG: PPO reward terms, episode length, success/fall rate, curriculum vs env steps; CMA-ES
-    cost, and the pelvis pitch spread (with the trunk support) where the runs log it."""
+    cost, and the pelvis pitch spread (with the trunk support, and the 3D body's frontal support and
+    time alive) where the runs log them."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -73,6 +74,10 @@ def plot_learning_curves(run_dirs: list[Path], out: Path) -> Path:
             a.plot(m["evaluations"], _smooth(m["gen_best_pitch_sd_deg"]), label=f"{d.name}: pitch sd of generation best")
             if "trunk_support_nm_per_rad" in m and np.nanmax(m["trunk_support_nm_per_rad"]) > 0:
                 a.plot(m["evaluations"], m["trunk_support_nm_per_rad"] / 10.0, "--", label=f"{d.name}: support / 10 Nm/rad")
+            if "frontal_support_nm_per_rad" in m and np.nanmax(m["frontal_support_nm_per_rad"]) > 0:  # the 3D body's
+                a.plot(m["evaluations"], m["frontal_support_nm_per_rad"] / 100.0, "-.",
+                       label=f"{d.name}: frontal support / 100 Nm/rad")
+                a.plot(m["evaluations"], m["gen_best_t_alive_s"], ":", label=f"{d.name}: time alive of generation best (s)")
         a.set(title="trunk (deg)", xlabel="candidate rollouts")
         a.legend(fontsize=6)
         a.grid(alpha=0.3)
