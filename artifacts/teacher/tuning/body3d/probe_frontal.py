@@ -1,8 +1,8 @@
-"""Frontal-plane look at a 3D reflex walker, no support: per start, time walked, speed, and what the
+"""Frontal-plane look at a 3D reflex walker (with a frontal support, or none): per start, time walked, speed, and what the
 sagittal evaluation does not show: step width, pelvis roll and heading, drift off the start line.
 
     python artifacts/teacher/tuning/body3d/probe_frontal.py BEST_JSON [--speed 1.0] [--slope 0] \
-        [--duration 20] [--starts 0 7 8 9 ...] [--config config/train/reflex_160_3d_node.yaml]
+        [--duration 20] [--starts 0 7 8 9 ...] [--support 200,20,2000,200] [--config config/train/reflex_160_3d_node.yaml]
 
 Step width: lateral distance between the two heels at each weight-bearing heel strike (people walk
 with about 0.08-0.15 m; Donelan, Kram & Kuo 2001). Roll and heading: pelvis, ground frame.
@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--slope", type=float, default=0.0)
     ap.add_argument("--duration", type=float, default=20.0)
     ap.add_argument("--starts", type=int, nargs="+", default=[0, 7])
+    ap.add_argument("--support", default="0,0,0,0", help="frontal support: roll/yaw Nm/rad, Nm s/rad, lateral N/m, N s/m")
     args = ap.parse_args()
     cfg = load_reflex_tune_config(args.config, {"popsize": 4})
     theta = from_dict(json.loads(open(args.best).read())["params"])
@@ -39,6 +40,8 @@ def main() -> None:
     for i, s in enumerate(args.starts):
         env._reset_env(i, {"speed_mps": args.speed, "slope_deg": args.slope, "start_seed": s})
     env.set_base_controller(ReflexBase(theta, env))
+    support = [float(v) for v in args.support.split(",")]
+    env.set_frontal_support(*support)
     c, dt = env.cols, env.cfg.policy_dt_s
     heel = [env.index.sensor(f"heel_{side}_pos") for side in ("l", "r")]
     steps = int(round(args.duration / dt))
@@ -58,7 +61,8 @@ def main() -> None:
         alive &= ~fell
     arr = {k: np.stack(v) for k, v in rec.items()}
     w = env.body_weight_n
-    print(f"{args.best}: {args.speed} m/s, {args.slope:+.1f} deg, {args.duration:.0f} s, no support")
+    print(f"{args.best}: {args.speed} m/s, {args.slope:+.1f} deg, {args.duration:.0f} s, "
+          f"frontal support {support[0]:g} Nm/rad, {support[1]:g} Nm s/rad, {support[2]:g} N/m, {support[3]:g} N s/m")
     print("| start | walked (s) | speed (m/s) | step width (m) | pelvis roll range per stride (deg) | heading at end (deg) | lateral drift (m) |")
     print("|---|---|---|---|---|---|---|")
     for i, s in enumerate(args.starts):
