@@ -197,7 +197,10 @@ def test_gated_frontal_support_falls_only_after_generations_that_walk(tmp_path: 
     assert [float(r["frontal_support_nm_per_rad"]) for r in rows] == pytest.approx([100.0, 60.0, 20.0])
     assert [float(r["lateral_support_n_per_m"]) for r in rows] == pytest.approx([1000.0, 600.0, 200.0])
     assert json.loads((tmp_path / "walks" / "curriculum.json").read_text())["frontal_support_fraction"] == 0.0
+    ready = json.loads((tmp_path / "walks" / "ready.json").read_text())  # the last walker, with its aids
+    assert ready["generation"] == 3 and ready["aids"][-4:] == pytest.approx([20.0, 0.0, 200.0, 0.0])
     # A generation that does not walk keeps the support where it is.
     stuck = dataclasses.replace(cfg, duration_s=8.0, generations=1, stall_fraction=0.9, stall_after_s=0.1)
     tune(stuck, tmp_path / "stuck")
     assert json.loads((tmp_path / "stuck" / "curriculum.json").read_text())["frontal_support_fraction"] == 1.0
+    assert not (tmp_path / "stuck" / "ready.json").exists()

@@ -337,6 +337,12 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "frontal_support_nm_per_rad": frontal[0], "lateral_support_n_per_m": frontal[2]}
             _append_csv(run_dir / "progress.csv", row)
             if ready[i]:
+                # The last candidate that walked every run, with the aids it walked under: a curriculum's
+                # next step replaces best.json with a candidate that may not (yet) walk.
+                ready_best = {"generation": es.countiter, "aids": aids, "t_alive_s": float(info["t_alive_s"][i]),
+                              "speed_mps": float(info["speed_mps"][i]), "cost": float(costs[i]),
+                              "params": to_dict(params[i]), "config": str(run_dir / "config.json"), "commit": commit}
+                (run_dir / "ready.json").write_text(json.dumps(ready_best, indent=2))
                 scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
                 speed_offset = next_speed_offset(cfg, speed_offset)
                 frontal_gated = max(0.0, round(frontal_gated - cfg.frontal_support_step, 9))
