@@ -17,7 +17,15 @@ from exo_sim.env import EnvConfig
 from exo_sim.env.config import StartPoseConfig
 from exo_sim.env.observations import pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad, pelvis_yaw_rad
 from exo_sim.env.walk import WalkVecEnv
-from exo_sim.learning.reflex import FRONTAL_NAMES, INITIAL, NAMES, ReflexController, from_dict, to_dict
+from exo_sim.learning.reflex import (
+    FRONTAL_DRIVE_NAMES,
+    FRONTAL_NAMES,
+    INITIAL,
+    NAMES,
+    ReflexController,
+    from_dict,
+    to_dict,
+)
 from exo_sim.learning.reflex_tune import ReflexTuneConfig, tune
 from exo_sim.models import BodyConfig
 from exo_sim.models.body import body_spec, compile_spec
@@ -127,12 +135,24 @@ def test_frontal_reflexes_hold_the_pelvis_level_and_widen_the_step_toward_a_late
     assert _abd_add(env3d, ctrl(_state(env3d, roll=0.1, lateral_vel=-0.3), INITIAL), "l") == (pytest.approx(p0), pytest.approx(p0))
 
 
+def test_stance_abductor_drive_and_adductor_inhibition_act_in_stance_only(env3d: WalkVecEnv) -> None:
+    ctrl = ReflexController(env3d)
+    tonic = from_dict({**to_dict(INITIAL), "abd_add_p0": 0.07})
+    drives = from_dict({**to_dict(INITIAL), "abd_add_p0": 0.07, "fr_abd_st": 0.2, "fr_add_inhib": 1.0})
+    obs = _state(env3d)  # left foot down, pelvis level: no balance or placement drive
+    assert _abd_add(env3d, ctrl(obs, tonic), "l") == (pytest.approx(0.07), pytest.approx(0.07))
+    assert _abd_add(env3d, ctrl(obs, drives), "l") == (pytest.approx(0.27), pytest.approx(0.0))
+    # The swinging right leg keeps the shared tonic drive.
+    assert _abd_add(env3d, ctrl(obs, drives), "r") == _abd_add(env3d, ctrl(obs, tonic), "r")
+
+
 def test_frontal_gains_change_nothing_on_the_sagittal_body() -> None:
     env = WalkVecEnv(ENV_SAGITTAL, 1, autoreset=False)
     try:
         ctrl = ReflexController(env)
         obs, _ = env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": 1})
-        gains = from_dict({**to_dict(INITIAL), "fr_bal_kp": 5.0, "sw_abd_kp": 5.0, "sw_abd_target": 0.2})
+        gains = from_dict({**to_dict(INITIAL), "fr_bal_kp": 5.0, "sw_abd_kp": 5.0, "sw_abd_target": 0.2,
+                           "fr_abd_st": 0.3, "fr_add_inhib": 1.0})
         assert not ctrl.frontal
         np.testing.assert_array_equal(ctrl(obs, gains), ctrl(obs, INITIAL))
         with pytest.raises(ValueError, match="cannot roll"):
@@ -166,6 +186,8 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
         BodyConfig(name="myolegs26_sagittal", hip_rotation_stiffness_nm_per_rad=100.0)
     with pytest.raises(ValueError, match="frontal support needs a 3D body"):
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_support_nm_per_rad=100.0, frontal_support_generations=5)
+    with pytest.raises(ValueError, match="frontal_drives needs a 3D body"):
+        ReflexTuneConfig(env=ENV_SAGITTAL, frontal_drives=True)
     with pytest.raises(ValueError, match="one way down"):
         ReflexTuneConfig(env=ENV_3D, lateral_support_n_per_m=100.0)
     with pytest.raises(ValueError, match="one way down"):
@@ -175,16 +197,22 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
 
 
 def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path: Path) -> None:
-    for env_cfg, dims in ((ENV_SAGITTAL, len(NAMES) - len(FRONTAL_NAMES)), (ENV_3D, len(NAMES))):
-        cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1)
+    frontal = len(FRONTAL_NAMES) + len(FRONTAL_DRIVE_NAMES)
+    cases = (("sagittal", ENV_SAGITTAL, False, len(NAMES) - frontal),
+             ("3d", ENV_3D, False, len(NAMES) - len(FRONTAL_DRIVE_NAMES)),  # as the runs from before the drives
+             ("3d_drives", ENV_3D, True, len(NAMES)))
+    for name, env_cfg, drives, dims in cases:
+        cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1,
+                               frontal_drives=drives)
         if env_cfg is ENV_3D:
             cfg = dataclasses.replace(cfg, frontal_support_nm_per_rad=100.0, frontal_support_generations=2)
-        run = tmp_path / env_cfg.body.name
+        run = tmp_path / name
         best = tune(cfg, run)
         assert pickle.loads((run / "es.pkl").read_bytes()).N == dims
-        if env_cfg is ENV_SAGITTAL:  # what it does not search stays where it started (0: no frontal drive)
-            assert all(best["params"][n] == 0.0 for n in FRONTAL_NAMES)
-        else:
+        unsearched = {"sagittal": FRONTAL_NAMES + FRONTAL_DRIVE_NAMES, "3d": FRONTAL_DRIVE_NAMES, "3d_drives": ()}[name]
+        # What it does not search stays where it started (0: no frontal drive).
+        assert all(best["params"][n] == 0.0 for n in unsearched)
+        if env_cfg is ENV_3D:
             assert best["aids"][-4] == 100.0  # generation 1 under full frontal support
 
 

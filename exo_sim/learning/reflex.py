@@ -106,9 +106,17 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "sw_abd_vel": (0.0, 0.2, -2.0, 3.0),  # swing abduction target per m/s of lateral velocity toward the swing side
     "sw_abd_kp": (0.0, 1.0, 0.0, 10.0),  # swing abd/add per rad of abduction error
     "sw_abd_kd": (0.0, 0.2, 0.0, 3.0),  # swing abd/add per rad/s of abduction rate
+    # Stance drives of their own (stop 37): with one tonic abd_add_p0 for both, the stance adductor
+    # (7.6 cm hip moment arm against the abductor's 4.4) stays co-active and the pelvis drops toward
+    # the swing side. 0 = the shared tonic drive only, as before.
+    "fr_abd_st": (0.0, 0.05, 0.0, 0.5),  # stance abductor pre-stimulation
+    "fr_add_inhib": (0.0, 0.3, 0.0, 1.0),  # fraction of the tonic adductor drive removed in stance
 }
 #: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
 FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_abd_kp", "sw_abd_kd")
+#: The separate stance abductor and adductor drives: searched on such a body only where the tuning
+#: config asks (ReflexTuneConfig.frontal_drives), so the runs that searched without them resume as they were.
+FRONTAL_DRIVE_NAMES = ("fr_abd_st", "fr_add_inhib")
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
 SPACE = ParamSpace(PARAMS, "reflex parameter")
@@ -265,7 +273,9 @@ class ReflexController:
         target = p["sw_abd_target"] + p["sw_abd_vel"] * sign * lateral_vel
         pd = p["sw_abd_kp"] * (target - thigh_abd) - p["sw_abd_kd"] * thigh_abd_rate
         drive = np.where(stance, drop * share, pd)
-        return p["abd_add_p0"] + np.maximum(drive, 0.0), p["abd_add_p0"] + np.maximum(-drive, 0.0)
+        abd = p["abd_add_p0"] + p["fr_abd_st"] * stance + np.maximum(drive, 0.0)
+        add = p["abd_add_p0"] * (1.0 - p["fr_add_inhib"] * stance) + np.maximum(-drive, 0.0)
+        return abd, add
 
 
 class ExcitationProjector:

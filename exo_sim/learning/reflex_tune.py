@@ -58,6 +58,7 @@ from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.export import git_commit
 from exo_sim.learning.reflex import (
+    FRONTAL_DRIVE_NAMES,
     FRONTAL_NAMES,
     INITIAL,
     NAMES,
@@ -109,6 +110,7 @@ class ReflexTuneConfig:
     lateral_support_n_s_per_m: float = param(0.0, "Damping of the lateral support at generation 1, N s/m.", ge=0.0, le=1e4)
     frontal_support_generations: int = param(0, "Generations over which the frontal and lateral support fall to zero.", ge=0)
     frontal_support_step: float = param(0.0, "Gated frontal support, in place of frontal_support_generations: the support falls by this fraction of its generation-1 value after each generation whose best candidate walks every run (as the slope curriculum), so it is lowered only as fast as the search keeps walking; it may stop above zero, and evaluations run without it.", ge=0.0, le=1.0)
+    frontal_drives: bool = param(False, "On a 3D body, also search the separate stance abductor drive and adductor inhibition (reflex.FRONTAL_DRIVE_NAMES); off, they stay at their starting values, as in the runs from before they existed.")
     slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
     slope_approach_generations: int = param(0, "Generations over which the slope approach shrinks to zero: from then on every run starts on its slope.", ge=0)
@@ -130,6 +132,8 @@ class ReflexTuneConfig:
                              "reach zero) or frontal_support_step > 0 (gated on walking), not both")
         if any(self.frontal_support(1.0)) and self.env.body.sagittal:
             raise ValueError(f"ReflexTuneConfig: frontal support needs a 3D body, not {self.env.body.name!r}")
+        if self.frontal_drives and self.env.body.sagittal:
+            raise ValueError(f"ReflexTuneConfig: frontal_drives needs a 3D body, not {self.env.body.name!r}")
         if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
             raise ValueError("ReflexTuneConfig: a slope approach needs slope_approach_generations > 0 (it must reach zero)")
         if 0.0 < self.cost_speed_mps < 0.3:
@@ -149,6 +153,15 @@ class ReflexTuneConfig:
         """The fraction of the frontal support at ``generation`` (1-based): faded over generations, or
         ``gated`` (the fraction the gated schedule has reached)."""
         return _fading(generation, self.frontal_support_generations) if self.frontal_support_generations else gated
+
+
+def searched_param(cfg: ReflexTuneConfig, name: str) -> bool:
+    """Whether CMA-ES searches the reflex parameter ``name`` (the rest stay at their starting values):
+    the frontal-plane ones only on a body whose hips adduct, their separate stance drives only there
+    and where ``cfg.frontal_drives`` asks."""
+    if name in FRONTAL_DRIVE_NAMES:
+        return not cfg.env.body.sagittal and cfg.frontal_drives
+    return not cfg.env.body.sagittal or name not in FRONTAL_NAMES
 
 
 def load_reflex_tune_config(path: str | Path, overrides: dict[str, Any] | None = None) -> ReflexTuneConfig:
@@ -252,7 +265,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     es_path, best_path = run_dir / "es.pkl", run_dir / "best.json"
     # CMA-ES searches only the parameters that act on this body (the frontal-plane ones need hips that
     # adduct); the rest stay at their starting values. So sagittal runs keep the search they always had.
-    searched = np.array([not cfg.env.body.sagittal or n not in FRONTAL_NAMES for n in NAMES])
+    searched = np.array([searched_param(cfg, n) for n in NAMES])
     n_searched = int(searched.sum())
     x_start = np.zeros(len(NAMES))  # where the search starts, and the value of what it does not search
     if cfg.init_params:
