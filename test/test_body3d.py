@@ -22,11 +22,12 @@ from exo_sim.learning.reflex import (
     FRONTAL_NAMES,
     INITIAL,
     NAMES,
+    ExcitationProjector,
     ReflexController,
     from_dict,
     to_dict,
 )
-from exo_sim.learning.reflex_tune import ReflexTuneConfig, tune
+from exo_sim.learning.reflex_tune import ReflexTuneConfig, rollout_cost, tune
 from exo_sim.models import BodyConfig
 from exo_sim.models.body import body_spec, compile_spec
 from exo_sim.models.build import build_model
@@ -177,8 +178,24 @@ def test_frontal_support_pushes_back_and_refuses_bad_values(env3d: WalkVecEnv) -
     wrench = env3d.physics.xfrc_applied[0, env3d._pelvis_body]
     assert wrench[3] == pytest.approx(-100.0, rel=0.01) and wrench[5] == pytest.approx(-50.0, rel=0.01)
     assert wrench[1] == pytest.approx(-100.0)
+    assert env3d.frontal_support_load()[0] == pytest.approx(250.0 / env3d.body_weight_n, rel=0.01)
     env3d.set_frontal_support(0.0, 0.0, 0.0, 0.0)
     assert not env3d.physics.xfrc_applied[0, env3d._pelvis_body, [1, 3, 5]].any()
+    assert env3d.frontal_support_load()[0] == 0.0
+
+
+def test_the_cost_charges_for_leaning_on_the_frontal_support(env3d: WalkVecEnv) -> None:
+    ctrl, proj = ReflexController(env3d), ExcitationProjector(env3d)
+    theta = INITIAL[None, :]
+    env3d.set_frontal_support(500.0, 50.0, 5000.0, 500.0)
+    try:
+        free = ReflexTuneConfig(env=ENV_3D, duration_s=0.3, popsize=4)
+        c0, info = rollout_cost(env3d, ctrl, proj, theta, free, 1.0, 1)
+        c1, _ = rollout_cost(env3d, ctrl, proj, theta, dataclasses.replace(free, support_weight=100.0), 1.0, 1)
+    finally:
+        env3d.set_frontal_support(0.0, 0.0, 0.0, 0.0)
+    assert info["support_load"][0] > 0.0
+    assert c1[0] - c0[0] == pytest.approx(100.0 * info["support_load"][0])
 
 
 def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:

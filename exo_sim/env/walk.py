@@ -209,6 +209,14 @@ class WalkVecEnv(VectorEnv):
         f[:, self._pelvis_body, 5] = -(kp * pelvis_yaw_rad(quat) + kd * rate[:, 2])
         f[:, self._pelvis_body, 1] = -(kl * (sens[:, c.com_pos][:, 1] - self._com_y0) + cl * sens[:, c.com_vel][:, 1])
 
+    def frontal_support_load(self) -> np.ndarray:
+        """How much each env leans on the frontal support at its last update (dimensionless, 0 without
+        it): the roll and yaw moments over body weight x 1 m plus the lateral force over body weight."""
+        if not any(self.frontal_support):
+            return np.zeros(self.num_envs)
+        f = self.physics.xfrc_applied[:, self._pelvis_body]
+        return (np.abs(f[:, 3]) + np.abs(f[:, 5]) + np.abs(f[:, 1])) / self.body_weight_n
+
     def set_slope_approach(self, level_s: float, ramp_s: float) -> None:
         """A training aid for slopes (as a person walks onto a ramp): each episode starts on level
         ground, walks ``level_s``, then the ground tilts to the episode's slope over ``ramp_s``. The

@@ -99,6 +99,7 @@ class ReflexTuneConfig:
     action_noise_std: float = param(0.0, "White noise on every action dimension each policy step, added to the reflex action (a residual policy's exploration); the same sequence for every candidate.", ge=0.0, le=0.5)
     stall_after_s: float = param(3.0, "From this time on, a candidate that has covered less than stall_fraction x v* x t counts as fallen, s.", gt=0.0)
     trunk_weight: float = param(0.0, "Weight of the pelvis pitch spread while alive, per rad (0 = off).", ge=0.0)
+    support_weight: float = param(0.0, "Weight of the mean frontal support load while alive (WalkVecEnv.frontal_support_load: support moments over body weight x 1 m plus lateral force over body weight), so that under the continuation aid the search prefers walkers that carry their own pelvis over walkers that lean on it (0 = off).", ge=0.0)
     assist_profile: bool = param(False, "Co-tune a phase-based exo assistance profile with the reflexes (needs env.exo_mode: assist).")
     init_profile: str = param("", "JSON file whose 'assist' entry starts the profile ('' = built-in guess).")
     trunk_support_nm_per_rad: float = param(0.0, "Continuation aid: stiffness of an external pelvis pitch support at generation 1 (WalkVecEnv.set_trunk_support), Nm/rad; lowered linearly to zero over trunk_support_generations (0 = off).", ge=0.0, le=5000.0)
@@ -186,6 +187,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     t_alive = np.zeros(n)
     effort, activation = np.zeros(n), np.zeros(n)
     pitch_sum, pitch_sq = np.zeros(n), np.zeros(n)
+    support_load = np.zeros(n)
     quat = env.obs_layout.slices()["pelvis_quat"]
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
     x_end = x0.copy()
@@ -200,6 +202,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
         pitch = ctrl.lean(obs[:, quat])  # as the reflexes see it
         pitch_sum += alive * pitch
         pitch_sq += alive * pitch**2
+        support_load += alive * env.frontal_support_load()
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
         t_alive += alive * env.cfg.policy_dt_s
         # Standing or creeping is not walking: stop those runs early (cost as a fall, and faster).
@@ -215,8 +218,9 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     n_alive = t / env.cfg.policy_dt_s
     pitch_sd = np.sqrt(np.maximum(pitch_sq / n_alive - (pitch_sum / n_alive) ** 2, 0.0))
     cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - target), 1.5)
-            + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd)
-    return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive}
+            + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd + cfg.support_weight * support_load / n_alive)
+    return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive,
+                  "support_load": support_load / n_alive}
 
 
 def _fading(generation: int, generations: int) -> float:
@@ -316,7 +320,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
             runs = [(v + speed_offset, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
-            per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": []}
+            per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": [],
+                                                    "support_load": []}
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
                 costs += c / len(runs)
@@ -347,7 +352,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "slope_level_s": approach[0], "slope_ramp_s": approach[1], "slope_scale": scale,
                    "slope_offset_deg": offset, "speed_offset_mps": speed_offset,
                    "gen_best_speed_mps": float(info["speed_mps"][i]), "gen_best_max_speed_error_mps": float(speed_err[i]),
-                   "frontal_support_nm_per_rad": frontal[0], "lateral_support_n_per_m": frontal[2]}
+                   "frontal_support_nm_per_rad": frontal[0], "lateral_support_n_per_m": frontal[2],
+                   "gen_best_support_load": float(info["support_load"][i])}
             _append_csv(run_dir / "progress.csv", row)
             if ready[i]:
                 # The last candidate that walked every run, with the aids it walked under: a curriculum's
@@ -363,11 +369,11 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                                                    **({"frontal_support_fraction": frontal_gated} if cfg.frontal_support_step else {})}))
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
                         "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f, offset %+.2f deg, "
-                        "speed offset %+.2f m/s, frontal support %.0f Nm/rad %.0f N/m | %.1f s",
+                        "speed offset %+.2f m/s, frontal support %.0f Nm/rad %.0f N/m (load %.3f) | %.1f s",
                         row["generation"], best["cost"], row["gen_best_cost"], row["gen_best_t_alive_s"],
                         float(info["speed_mps"][i]), row["gen_best_pitch_sd_deg"], row["gen_best_activation"],
                         row["gen_median_cost"], support[0], *approach, row["slope_scale"], row["slope_offset_deg"], row["speed_offset_mps"],
-                        frontal[0], frontal[2], row["wall_s"])
+                        frontal[0], frontal[2], row["gen_best_support_load"], row["wall_s"])
     finally:
         env.close()
     return best

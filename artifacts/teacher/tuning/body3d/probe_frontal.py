@@ -6,6 +6,8 @@ sagittal evaluation does not show: step width, pelvis roll and heading, drift of
 
 Step width: lateral distance between the two heels at each weight-bearing heel strike (people walk
 with about 0.08-0.15 m; Donelan, Kram & Kuo 2001). Roll and heading: pelvis, ground frame.
+Support: the mean magnitude of the support's roll moment and lateral force on the pelvis while it walks
+(what the walker leans on; 0 without --support).
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def main() -> None:
     steps = int(round(args.duration / dt))
     alive = np.ones(n, dtype=bool)
     t_alive = np.zeros(n)
-    rec: dict[str, list[np.ndarray]] = {k: [] for k in ("x", "y", "roll", "yaw", "grf", "heel_y")}
+    rec: dict[str, list[np.ndarray]] = {k: [] for k in ("x", "y", "roll", "yaw", "grf", "heel_y", "roll_nm", "lateral_n")}
+    pelvis = env._pelvis_body
     for _ in range(steps):
         _obs, _r, fell, _trunc, _ = env.step(np.zeros((n, env.act_layout.size)))
         s = env.physics.sensordata
@@ -56,6 +59,9 @@ def main() -> None:
         rec["roll"].append(pelvis_roll_rad(s[:, c.pelvis_quat]))
         rec["yaw"].append(pelvis_yaw_rad(s[:, c.pelvis_quat]))
         rec["grf"].append(-s[:, c.grf][:, [2, 5]].copy())
+        # What the walker leans on: the support's roll moment and lateral force on the pelvis (last substep).
+        rec["roll_nm"].append(np.abs(env.physics.xfrc_applied[:, pelvis, 3]))
+        rec["lateral_n"].append(np.abs(env.physics.xfrc_applied[:, pelvis, 1]))
         rec["heel_y"].append(np.stack([s[:, heel[0]][:, 1], s[:, heel[1]][:, 1]], axis=1))
         t_alive += alive * dt
         alive &= ~fell
@@ -63,8 +69,8 @@ def main() -> None:
     w = env.body_weight_n
     print(f"{args.best}: {args.speed} m/s, {args.slope:+.1f} deg, {args.duration:.0f} s, "
           f"frontal support {support[0]:g} Nm/rad, {support[1]:g} Nm s/rad, {support[2]:g} N/m, {support[3]:g} N s/m")
-    print("| start | walked (s) | speed (m/s) | step width (m) | pelvis roll range per stride (deg) | heading at end (deg) | lateral drift (m) |")
-    print("|---|---|---|---|---|---|---|")
+    print("| start | walked (s) | speed (m/s) | step width (m) | pelvis roll range per stride (deg) | heading at end (deg) | lateral drift (m) | support: mean roll moment (Nm), lateral force (N) |")
+    print("|---|---|---|---|---|---|---|---|")
     for i, s in enumerate(args.starts):
         k = max(int(round(t_alive[i] / dt)), 2)
         x, y = arr["x"][:k, i], arr["y"][:k, i]
@@ -76,7 +82,8 @@ def main() -> None:
         mean = lambda v: f"{np.mean(v):.3f}" if v else "-"  # noqa: E731
         print(f"| {s} | {t_alive[i]:.2f}{'' if t_alive[i] >= args.duration - dt / 2 else ' (fell)'} | "
               f"{(x[-1] - x[0]) / t_alive[i]:.2f} | {mean(widths)} | {mean(rolls)} | "
-              f"{np.rad2deg(arr['yaw'][k - 1, i]):+.1f} | {y[-1] - y[0]:+.2f} |")
+              f"{np.rad2deg(arr['yaw'][k - 1, i]):+.1f} | {y[-1] - y[0]:+.2f} | "
+              f"{arr['roll_nm'][:k, i].mean():.1f}, {arr['lateral_n'][:k, i].mean():.1f} |")
     env.close()
 
 
