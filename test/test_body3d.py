@@ -147,6 +147,26 @@ def test_stance_abductor_drive_and_adductor_inhibition_act_in_stance_only(env3d:
     assert _abd_add(env3d, ctrl(obs, drives), "r") == _abd_add(env3d, ctrl(obs, tonic), "r")
 
 
+def test_start_moves_sideways_toward_the_leading_leg_on_the_3d_body_only() -> None:
+    start = StartPoseConfig(enabled=True, jitter_rad=0.0, lateral_speed_mps=0.2)
+    env = WalkVecEnv(dataclasses.replace(ENV_3D, start=start), 1, autoreset=False)
+    try:
+        hips = [env.index.bio_joints.index(f"hip_flexion_{side}") for side in ("l", "r")]
+        sides = set()
+        for seed in range(6):
+            obs, _ = env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": seed})
+            sl = env.obs_layout.slices()
+            lead_left = obs[0, sl["joint_pos_rad"]][hips[0]] > obs[0, sl["joint_pos_rad"]][hips[1]]
+            vy = env.physics.sensordata[0, env.cols.com_vel][1]
+            assert vy == pytest.approx(0.2 if lead_left else -0.2, abs=0.03)  # + = toward the left
+            sides.add(bool(lead_left))
+        assert sides == {True, False}
+    finally:
+        env.close()
+    with pytest.raises(ValueError, match="lateral_speed_mps 0.2: the body has no sideways degree of freedom"):
+        WalkVecEnv(dataclasses.replace(ENV_SAGITTAL, start=start), 1, autoreset=False)
+
+
 def test_frontal_gains_change_nothing_on_the_sagittal_body() -> None:
     env = WalkVecEnv(ENV_SAGITTAL, 1, autoreset=False)
     try:

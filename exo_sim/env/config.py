@@ -100,6 +100,10 @@ class StartPoseConfig:
     gravity_upright: bool = param(
         False, "On a slope, pitch the body to stand upright against gravity (as a person on a ramp does) instead of "
         "along the ground normal (leaning back uphill, forward downhill, by the slope angle).")
+    lateral_speed_mps: float = param(
+        0.0, "Sideways speed of the whole body toward the leading leg, m/s (3D bodies): the weight shift onto the leg "
+        "that takes the next stance. Started at rest sideways, with the feet at hip width, the body tips toward the "
+        "swing side in its first single stance.", ge=0.0, le=0.5)
 
     def __post_init__(self) -> None:
         check_fields(self)

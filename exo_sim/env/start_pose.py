@@ -14,7 +14,7 @@ from exo_sim.models.build import ModelIndex
 
 
 class StartPose:
-    """Writes the start pose into one env's MjData (joint angles and root height)."""
+    """Writes the start pose into one env's MjData (joint angles, root height and, on a 3D body, sideways speed)."""
 
     def __init__(self, cfg: StartPoseConfig, model: mujoco.MjModel, index: ModelIndex) -> None:
         self.cfg = cfg
@@ -23,7 +23,9 @@ class StartPose:
         self.knee = np.array([q["knee_angle_l"], q["knee_angle_r"]])
         root = model.joint(index.root_joints[0])
         self.root_pitch: int | None = None
+        self.root_vy: int | None = None  # the root's sideways velocity dof (free root only)
         if root.type[0] == mujoco.mjtJoint.mjJNT_FREE:
+            self.root_vy = int(model.jnt_dofadr[root.id] + 1)  # free joint: world-frame linear velocity first
             self.root_z = int(model.jnt_qposadr[root.id] + 2)
             self.root_quat = slice(int(model.jnt_qposadr[root.id]) + 3, int(model.jnt_qposadr[root.id]) + 7)
         else:
@@ -32,6 +34,9 @@ class StartPose:
         self.contact = np.array([g for g in range(model.ngeom) if model.geom_contype[g] and model.geom_bodyid[g] > 0
                                  and model.geom_type[g] == mujoco.mjtGeom.mjGEOM_CAPSULE])
         self.sizes = model.geom_size[self.contact]  # capsule (radius, half length)
+        if cfg.lateral_speed_mps and self.root_vy is None:
+            raise ValueError(f"start.lateral_speed_mps {cfg.lateral_speed_mps}: the body has no sideways degree of freedom "
+                             "(a sagittal body); use 0")
 
     def apply(self, model: mujoco.MjModel, data: mujoco.MjData, rng: np.random.Generator, slope_rad: float = 0.0) -> None:
         """Stagger the legs of ``data`` (no-op when the config is disabled); the caller runs mj_forward."""
@@ -46,6 +51,8 @@ class StartPose:
         knees[lead], knees[1 - lead] = -c.lead_knee_rad, -c.trail_knee_rad  # knee angle: flexion negative
         data.qpos[self.hip] = hips + rng.uniform(-1, 1, 2) * c.jitter_rad
         data.qpos[self.knee] = knees + rng.uniform(-1, 1, 2) * c.jitter_rad
+        if self.root_vy is not None and c.lateral_speed_mps:
+            data.qvel[self.root_vy] = c.lateral_speed_mps if lead == 0 else -c.lateral_speed_mps  # + = toward the left
         mujoco.mj_kinematics(model, data)
         data.qpos[self.root_z] -= self.lowest_contact_z(data) - 0.001
 
