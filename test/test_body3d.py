@@ -165,6 +165,8 @@ def test_start_moves_sideways_toward_the_leading_leg_on_the_3d_body_only() -> No
         env.close()
     with pytest.raises(ValueError, match="lateral_speed_mps 0.2: the body has no sideways degree of freedom"):
         WalkVecEnv(dataclasses.replace(ENV_SAGITTAL, start=start), 1, autoreset=False)
+    with pytest.raises(ValueError, match="lateral_speed_mps 0.2: needs enabled: true"):
+        StartPoseConfig(enabled=False, lateral_speed_mps=0.2)
 
 
 def test_frontal_gains_change_nothing_on_the_sagittal_body() -> None:

@@ -107,6 +107,9 @@ class StartPoseConfig:
 
     def __post_init__(self) -> None:
         check_fields(self)
+        if self.lateral_speed_mps and not self.enabled:
+            raise ValueError(f"StartPoseConfig.lateral_speed_mps {self.lateral_speed_mps}: needs enabled: true (the standing "
+                             "start has no leading leg to move toward)")
 
 
 @dataclass(frozen=True, kw_only=True)
