@@ -20,6 +20,7 @@ from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.reflex import (
     FRONTAL_DRIVE_NAMES,
     FRONTAL_NAMES,
+    FRONTAL_PUSH_NAMES,
     INITIAL,
     NAMES,
     ExcitationProjector,
@@ -147,6 +148,24 @@ def test_stance_abductor_drive_and_adductor_inhibition_act_in_stance_only(env3d:
     assert _abd_add(env3d, ctrl(obs, drives), "r") == _abd_add(env3d, ctrl(obs, tonic), "r")
 
 
+def test_lateral_push_off_drives_the_trailing_abductor_in_double_support_only(env3d: WalkVecEnv) -> None:
+    ctrl = ReflexController(env3d)
+    push = from_dict({**to_dict(INITIAL), "fr_push_dsup": 0.3})
+    s = env3d.obs_layout.slices()
+    both = _state(env3d)
+    grf = np.zeros(6)
+    grf[[2, 5]] = 0.5  # both feet loaded, half each (above the swing switch at share 0.35)
+    both[:, s["grf_per_bw"]] = grf
+    feet = both[:, s["feet_rel_pelvis_m"]]
+    feet[:, 0], feet[:, 6] = -0.3, 0.3  # left heel behind the right: the left leg trails
+    both[:, s["feet_rel_pelvis_m"]] = feet
+    p0 = to_dict(INITIAL)["abd_add_p0"]
+    assert _abd_add(env3d, ctrl(both, push), "l")[0] == pytest.approx(p0 + 0.3)  # trailing: pushes
+    assert _abd_add(env3d, ctrl(both, push), "r") == _abd_add(env3d, ctrl(both, INITIAL), "r")  # leading: as before
+    single = _state(env3d)  # left foot alone down: no double support, no push
+    assert _abd_add(env3d, ctrl(single, push), "l") == _abd_add(env3d, ctrl(single, INITIAL), "l")
+
+
 def test_start_moves_sideways_toward_the_leading_leg_on_the_3d_body_only() -> None:
     start = StartPoseConfig(enabled=True, jitter_rad=0.0, lateral_speed_mps=0.2)
     env = WalkVecEnv(dataclasses.replace(ENV_3D, start=start), 1, autoreset=False)
@@ -227,6 +246,8 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_support_nm_per_rad=100.0, frontal_support_generations=5)
     with pytest.raises(ValueError, match="frontal_drives needs a 3D body"):
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_drives=True)
+    with pytest.raises(ValueError, match="frontal_push needs a 3D body"):
+        ReflexTuneConfig(env=ENV_SAGITTAL, frontal_push=True)
     with pytest.raises(ValueError, match="one way down"):
         ReflexTuneConfig(env=ENV_3D, lateral_support_n_per_m=100.0)
     with pytest.raises(ValueError, match="one way down"):
@@ -236,19 +257,22 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
 
 
 def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path: Path) -> None:
-    frontal = len(FRONTAL_NAMES) + len(FRONTAL_DRIVE_NAMES)
-    cases = (("sagittal", ENV_SAGITTAL, False, len(NAMES) - frontal),
-             ("3d", ENV_3D, False, len(NAMES) - len(FRONTAL_DRIVE_NAMES)),  # as the runs from before the drives
-             ("3d_drives", ENV_3D, True, len(NAMES)))
-    for name, env_cfg, drives, dims in cases:
+    frontal = len(FRONTAL_NAMES) + len(FRONTAL_DRIVE_NAMES) + len(FRONTAL_PUSH_NAMES)
+    cases = (("sagittal", ENV_SAGITTAL, False, False, len(NAMES) - frontal),
+             # as the runs from before the drives and the push-off
+             ("3d", ENV_3D, False, False, len(NAMES) - len(FRONTAL_DRIVE_NAMES) - len(FRONTAL_PUSH_NAMES)),
+             ("3d_drives", ENV_3D, True, False, len(NAMES) - len(FRONTAL_PUSH_NAMES)),
+             ("3d_push", ENV_3D, True, True, len(NAMES)))
+    for name, env_cfg, drives, push, dims in cases:
         cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1,
-                               frontal_drives=drives)
+                               frontal_drives=drives, frontal_push=push)
         if env_cfg is ENV_3D:
             cfg = dataclasses.replace(cfg, frontal_support_nm_per_rad=100.0, frontal_support_generations=2)
         run = tmp_path / name
         best = tune(cfg, run)
         assert pickle.loads((run / "es.pkl").read_bytes()).N == dims
-        unsearched = {"sagittal": FRONTAL_NAMES + FRONTAL_DRIVE_NAMES, "3d": FRONTAL_DRIVE_NAMES, "3d_drives": ()}[name]
+        unsearched = {"sagittal": FRONTAL_NAMES + FRONTAL_DRIVE_NAMES + FRONTAL_PUSH_NAMES,
+                      "3d": FRONTAL_DRIVE_NAMES + FRONTAL_PUSH_NAMES, "3d_drives": FRONTAL_PUSH_NAMES, "3d_push": ()}[name]
         # What it does not search stays where it started (0: no frontal drive).
         assert all(best["params"][n] == 0.0 for n in unsearched)
         if env_cfg is ENV_3D:

@@ -111,12 +111,18 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     # the swing side. 0 = the shared tonic drive only, as before.
     "fr_abd_st": (0.0, 0.05, 0.0, 0.5),  # stance abductor pre-stimulation
     "fr_add_inhib": (0.0, 0.3, 0.0, 1.0),  # fraction of the tonic adductor drive removed in stance
+    # Lateral push-off (stop 37): the supported walkers begin single stance with the centre of mass
+    # 8 cm inside the stance foot and barely moving toward it. The trailing leg's abductors in double
+    # support push the body toward the leading leg, as the sagittal push-off (sol_dsup) pushes it on.
+    "fr_push_dsup": (0.0, 0.1, 0.0, 1.0),  # trailing leg's abductor drive in double support
 }
 #: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
 FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_abd_kp", "sw_abd_kd")
 #: The separate stance abductor and adductor drives: searched on such a body only where the tuning
 #: config asks (ReflexTuneConfig.frontal_drives), so the runs that searched without them resume as they were.
 FRONTAL_DRIVE_NAMES = ("fr_abd_st", "fr_add_inhib")
+#: The lateral push-off, likewise searched only where the tuning config asks (ReflexTuneConfig.frontal_push).
+FRONTAL_PUSH_NAMES = ("fr_push_dsup",)
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
 SPACE = ParamSpace(PARAMS, "reflex parameter")
@@ -246,7 +252,7 @@ class ReflexController:
             ext_help = p["hip_yield_ext"] * np.maximum(-exo[:, k], 0.0)
             flex_help = p["hip_yield_flex"] * np.maximum(exo[:, k], 0.0)
             yield_by = {"glutmax": ext_help, "hamstrings": ext_help, "iliopsoas": flex_help, "rectfem": flex_help}
-            abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, stance, share)
+            abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, stance, share, trailing)
             st["abd"], sw["abd"], st["add"], sw["add"] = abd, abd, add, add
             for name, i in m.items():
                 if name in ("abd", "add"):
@@ -257,9 +263,9 @@ class ReflexController:
 
     def _frontal(self, p: dict[str, np.ndarray], leg: _Leg, jp: np.ndarray, jv: np.ndarray, roll: np.ndarray,
                  roll_rate: np.ndarray, lateral_vel: np.ndarray, stance: np.ndarray,
-                 share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(abductor, adductor) excitation of one leg: tonic drive, plus the stance pelvis balance and
-        the swing foot placement where the hip can adduct."""
+                 share: np.ndarray, trailing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(abductor, adductor) excitation of one leg: tonic drive, plus the stance pelvis balance, the
+        swing foot placement and the lateral push-off where the hip can adduct."""
         if leg.adduction is None:
             return p["abd_add_p0"], p["abd_add_p0"]
         sign = leg.side_sign
@@ -273,7 +279,7 @@ class ReflexController:
         target = p["sw_abd_target"] + p["sw_abd_vel"] * sign * lateral_vel
         pd = p["sw_abd_kp"] * (target - thigh_abd) - p["sw_abd_kd"] * thigh_abd_rate
         drive = np.where(stance, drop * share, pd)
-        abd = p["abd_add_p0"] + p["fr_abd_st"] * stance + np.maximum(drive, 0.0)
+        abd = p["abd_add_p0"] + p["fr_abd_st"] * stance + p["fr_push_dsup"] * trailing + np.maximum(drive, 0.0)
         add = p["abd_add_p0"] * (1.0 - p["fr_add_inhib"] * stance) + np.maximum(-drive, 0.0)
         return abd, add
 

@@ -60,6 +60,7 @@ from exo_sim.learning.export import git_commit
 from exo_sim.learning.reflex import (
     FRONTAL_DRIVE_NAMES,
     FRONTAL_NAMES,
+    FRONTAL_PUSH_NAMES,
     INITIAL,
     NAMES,
     SCALE,
@@ -112,6 +113,7 @@ class ReflexTuneConfig:
     frontal_support_generations: int = param(0, "Generations over which the frontal and lateral support fall to zero.", ge=0)
     frontal_support_step: float = param(0.0, "Gated frontal support, in place of frontal_support_generations: the support falls by this fraction of its generation-1 value after each generation whose best candidate walks every run (as the slope curriculum), so it is lowered only as fast as the search keeps walking; it may stop above zero, and evaluations run without it.", ge=0.0, le=1.0)
     frontal_drives: bool = param(False, "On a 3D body, also search the separate stance abductor drive and adductor inhibition (reflex.FRONTAL_DRIVE_NAMES); off, they stay at their starting values, as in the runs from before they existed.")
+    frontal_push: bool = param(False, "On a 3D body, also search the lateral push-off (reflex.FRONTAL_PUSH_NAMES); off, it stays at its starting value.")
     slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
     slope_approach_generations: int = param(0, "Generations over which the slope approach shrinks to zero: from then on every run starts on its slope.", ge=0)
@@ -133,8 +135,9 @@ class ReflexTuneConfig:
                              "reach zero) or frontal_support_step > 0 (gated on walking), not both")
         if any(self.frontal_support(1.0)) and self.env.body.sagittal:
             raise ValueError(f"ReflexTuneConfig: frontal support needs a 3D body, not {self.env.body.name!r}")
-        if self.frontal_drives and self.env.body.sagittal:
-            raise ValueError(f"ReflexTuneConfig: frontal_drives needs a 3D body, not {self.env.body.name!r}")
+        for flag in ("frontal_drives", "frontal_push"):
+            if getattr(self, flag) and self.env.body.sagittal:
+                raise ValueError(f"ReflexTuneConfig: {flag} needs a 3D body, not {self.env.body.name!r}")
         if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
             raise ValueError("ReflexTuneConfig: a slope approach needs slope_approach_generations > 0 (it must reach zero)")
         if 0.0 < self.cost_speed_mps < 0.3:
@@ -159,9 +162,11 @@ class ReflexTuneConfig:
 def searched_param(cfg: ReflexTuneConfig, name: str) -> bool:
     """Whether CMA-ES searches the reflex parameter ``name`` (the rest stay at their starting values):
     the frontal-plane ones only on a body whose hips adduct, their separate stance drives only there
-    and where ``cfg.frontal_drives`` asks."""
+    and where ``cfg.frontal_drives`` asks, the lateral push-off where ``cfg.frontal_push`` does."""
     if name in FRONTAL_DRIVE_NAMES:
         return not cfg.env.body.sagittal and cfg.frontal_drives
+    if name in FRONTAL_PUSH_NAMES:
+        return not cfg.env.body.sagittal and cfg.frontal_push
     return not cfg.env.body.sagittal or name not in FRONTAL_NAMES
 
 
