@@ -36,7 +36,10 @@ _DRIVER = textwrap.dedent("""
             except MotorTimeoutError:
                 if time.monotonic() > deadline:
                     raise
-        for _ in range(30):
+        # The emulator integrates in real time: command for a set time (50 ms, about 15 rad/s at
+        # 1 Nm on the rotor), not a set count of round trips, whose duration depends on the machine.
+        spin_until = time.monotonic() + 0.05
+        while time.monotonic() < spin_until:
             motor.command_torque(1.0)
             state = motor.wait_for_reply()
         motor.disable()
