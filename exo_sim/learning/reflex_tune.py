@@ -77,6 +77,11 @@ logger = logging.getLogger(__name__)
 SECTION = "reflex_tuning"
 
 
+#: Reflex parameter groups added after 3D runs had started, each searched (on a 3D body) only where
+#: the config flag of the same name asks, so the runs from before them resume in their own dimensions.
+OPTIONAL_3D_GROUPS: dict[str, tuple[str, ...]] = {"frontal_drives": FRONTAL_DRIVE_NAMES, "frontal_push": FRONTAL_PUSH_NAMES}
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReflexTuneConfig:
     """CMA-ES settings and the walking task the reflexes are tuned on."""
@@ -135,7 +140,7 @@ class ReflexTuneConfig:
                              "reach zero) or frontal_support_step > 0 (gated on walking), not both")
         if any(self.frontal_support(1.0)) and self.env.body.sagittal:
             raise ValueError(f"ReflexTuneConfig: frontal support needs a 3D body, not {self.env.body.name!r}")
-        for flag in ("frontal_drives", "frontal_push"):
+        for flag in OPTIONAL_3D_GROUPS:
             if getattr(self, flag) and self.env.body.sagittal:
                 raise ValueError(f"ReflexTuneConfig: {flag} needs a 3D body, not {self.env.body.name!r}")
         if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
@@ -161,12 +166,11 @@ class ReflexTuneConfig:
 
 def searched_param(cfg: ReflexTuneConfig, name: str) -> bool:
     """Whether CMA-ES searches the reflex parameter ``name`` (the rest stay at their starting values):
-    the frontal-plane ones only on a body whose hips adduct, their separate stance drives only there
-    and where ``cfg.frontal_drives`` asks, the lateral push-off where ``cfg.frontal_push`` does."""
-    if name in FRONTAL_DRIVE_NAMES:
-        return not cfg.env.body.sagittal and cfg.frontal_drives
-    if name in FRONTAL_PUSH_NAMES:
-        return not cfg.env.body.sagittal and cfg.frontal_push
+    the frontal-plane ones only on a body whose hips adduct, and each optional 3D group only there and
+    where its config flag asks (OPTIONAL_3D_GROUPS)."""
+    for flag, names in OPTIONAL_3D_GROUPS.items():
+        if name in names:
+            return not cfg.env.body.sagittal and bool(getattr(cfg, flag))
     return not cfg.env.body.sagittal or name not in FRONTAL_NAMES
 
 
