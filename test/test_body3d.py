@@ -15,11 +15,12 @@ import pytest
 
 from exo_sim.env import EnvConfig
 from exo_sim.env.config import StartPoseConfig
-from exo_sim.env.observations import pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad, pelvis_yaw_rad
+from exo_sim.env.observations import heel_lateral_m, pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad, pelvis_yaw_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.reflex import (
     FRONTAL_DRIVE_NAMES,
     FRONTAL_NAMES,
+    FRONTAL_PLACE_NAMES,
     FRONTAL_PUSH_NAMES,
     INITIAL,
     NAMES,
@@ -68,6 +69,25 @@ def test_pelvis_angles_and_their_mirror_images() -> None:
     turned = _pelvis(0.0, 0.0, 0.3)
     assert pelvis_yaw_rad(turned) == pytest.approx(0.3) and pelvis_yaw_rad(turned * MIRROR) == pytest.approx(-0.3)
     assert pelvis_roll_rad(turned) == pytest.approx(0.0, abs=1e-12) == pelvis_lean_rad(turned)
+
+
+def test_heel_offsets_are_level_with_the_ground_and_mirror() -> None:
+    left, right = np.array([-0.2, -0.9, -0.09]), np.array([0.3, -0.85, 0.1])  # segment frame: x fwd, y up, z right
+    feet = np.concatenate([left, np.zeros(3), right, np.zeros(3)])[None]
+    for roll in (0.0, 0.25, -0.4):
+        q = _pelvis(roll, 0.0, 0.0)
+        ground_y = []
+        for v in (left, right):
+            w = np.zeros(3)
+            mujoco.mju_rotVecQuat(w, v, q)
+            ground_y.append(w[1])
+        got = heel_lateral_m(feet, pelvis_roll_rad(q[None]))
+        np.testing.assert_allclose(got[0], ground_y, atol=1e-12)
+        # The mirrored observation: halves swapped, segment z negated, the other side down.
+        mirrored = np.concatenate([right, np.zeros(3), left, np.zeros(3)])[None] * np.tile([1.0, 1.0, -1.0], 4)
+        np.testing.assert_allclose(heel_lateral_m(mirrored, pelvis_roll_rad((q * MIRROR)[None]))[0],
+                                   [-ground_y[1], -ground_y[0]], atol=1e-12)
+    assert heel_lateral_m(feet, np.zeros(1))[0, 0] == pytest.approx(0.09)  # left heel 9 cm left of the pelvis
 
 
 def test_mirror_signs_follow_the_hip_axes_of_each_body() -> None:
@@ -166,6 +186,26 @@ def test_lateral_push_off_drives_the_trailing_abductor_in_double_support_only(en
     assert _abd_add(env3d, ctrl(single, push), "l") == _abd_add(env3d, ctrl(single, INITIAL), "l")
 
 
+def test_swing_foot_steps_wider_as_the_body_drifts_from_the_stance_heel(env3d: WalkVecEnv) -> None:
+    ctrl = ReflexController(env3d)
+    s = env3d.obs_layout.slices()
+    base = {**to_dict(INITIAL), "sw_abd_kp": 3.0}
+
+    def right_swing(left_heel_y: float, gain: float) -> float:
+        """Net abductor drive of the swinging right leg, left foot down left_heel_y m left of a level pelvis."""
+        obs = _state(env3d)
+        feet = obs[:, s["feet_rel_pelvis_m"]]
+        feet[:, 2] = -left_heel_y  # segment z points right
+        obs[:, s["feet_rel_pelvis_m"]] = feet
+        abd, add = _abd_add(env3d, ctrl(obs, from_dict({**base, "sw_abd_pos": gain})), "r")
+        return abd - add
+
+    assert right_swing(0.0, 2.0) == pytest.approx(right_swing(0.0, 0.0))  # pelvis over the stance heel: as before
+    # The body 6 cm right of the stance heel (drifting toward the swing side): a wider step.
+    assert right_swing(0.06, 2.0) == pytest.approx(right_swing(0.0, 0.0) + 3.0 * 2.0 * 0.06)
+    assert right_swing(0.06, 0.0) == pytest.approx(right_swing(0.0, 0.0))  # gain 0: as before
+
+
 def test_start_moves_sideways_toward_the_leading_leg_on_the_3d_body_only() -> None:
     start = StartPoseConfig(enabled=True, jitter_rad=0.0, lateral_speed_mps=0.2)
     env = WalkVecEnv(dataclasses.replace(ENV_3D, start=start), 1, autoreset=False)
@@ -194,7 +234,7 @@ def test_frontal_gains_change_nothing_on_the_sagittal_body() -> None:
         ctrl = ReflexController(env)
         obs, _ = env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": 1})
         gains = from_dict({**to_dict(INITIAL), "fr_bal_kp": 5.0, "sw_abd_kp": 5.0, "sw_abd_target": 0.2,
-                           "fr_abd_st": 0.3, "fr_add_inhib": 1.0})
+                           "fr_abd_st": 0.3, "fr_add_inhib": 1.0, "sw_abd_pos": 2.0})
         assert not ctrl.frontal
         np.testing.assert_array_equal(ctrl(obs, gains), ctrl(obs, INITIAL))
         with pytest.raises(ValueError, match="cannot roll"):
@@ -248,6 +288,8 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_drives=True)
     with pytest.raises(ValueError, match="frontal_push needs a 3D body"):
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_push=True)
+    with pytest.raises(ValueError, match="frontal_place needs a 3D body"):
+        ReflexTuneConfig(env=ENV_SAGITTAL, frontal_place=True)
     with pytest.raises(ValueError, match="one way down"):
         ReflexTuneConfig(env=ENV_3D, lateral_support_n_per_m=100.0)
     with pytest.raises(ValueError, match="one way down"):
@@ -257,22 +299,23 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
 
 
 def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path: Path) -> None:
-    frontal = len(FRONTAL_NAMES) + len(FRONTAL_DRIVE_NAMES) + len(FRONTAL_PUSH_NAMES)
-    cases = (("sagittal", ENV_SAGITTAL, False, False, len(NAMES) - frontal),
-             # as the runs from before the drives and the push-off
-             ("3d", ENV_3D, False, False, len(NAMES) - len(FRONTAL_DRIVE_NAMES) - len(FRONTAL_PUSH_NAMES)),
-             ("3d_drives", ENV_3D, True, False, len(NAMES) - len(FRONTAL_PUSH_NAMES)),
-             ("3d_push", ENV_3D, True, True, len(NAMES)))
-    for name, env_cfg, drives, push, dims in cases:
+    optional = FRONTAL_DRIVE_NAMES + FRONTAL_PUSH_NAMES + FRONTAL_PLACE_NAMES
+    cases = (("sagittal", ENV_SAGITTAL, False, False, False, len(NAMES) - len(FRONTAL_NAMES) - len(optional)),
+             # as the runs from before the drives, the push-off and the placement by offset
+             ("3d", ENV_3D, False, False, False, len(NAMES) - len(optional)),
+             ("3d_drives", ENV_3D, True, False, False, len(NAMES) - len(FRONTAL_PUSH_NAMES) - len(FRONTAL_PLACE_NAMES)),
+             ("3d_push", ENV_3D, True, True, False, len(NAMES) - len(FRONTAL_PLACE_NAMES)),
+             ("3d_place", ENV_3D, True, True, True, len(NAMES)))
+    for name, env_cfg, drives, push, place, dims in cases:
         cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1,
-                               frontal_drives=drives, frontal_push=push)
+                               frontal_drives=drives, frontal_push=push, frontal_place=place)
         if env_cfg is ENV_3D:
             cfg = dataclasses.replace(cfg, frontal_support_nm_per_rad=100.0, frontal_support_generations=2)
         run = tmp_path / name
         best = tune(cfg, run)
         assert pickle.loads((run / "es.pkl").read_bytes()).N == dims
-        unsearched = {"sagittal": FRONTAL_NAMES + FRONTAL_DRIVE_NAMES + FRONTAL_PUSH_NAMES,
-                      "3d": FRONTAL_DRIVE_NAMES + FRONTAL_PUSH_NAMES, "3d_drives": FRONTAL_PUSH_NAMES, "3d_push": ()}[name]
+        unsearched = {"sagittal": FRONTAL_NAMES + optional, "3d": optional,
+                      "3d_drives": FRONTAL_PUSH_NAMES + FRONTAL_PLACE_NAMES, "3d_push": FRONTAL_PLACE_NAMES, "3d_place": ()}[name]
         # What it does not search stays where it started (0: no frontal drive).
         assert all(best["params"][n] == 0.0 for n in unsearched)
         if env_cfg is ENV_3D:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import mujoco
 import numpy as np
 
-from exo_sim.env.observations import pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad
+from exo_sim.env.observations import heel_lateral_m, pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.param_space import ParamSpace
@@ -115,6 +115,12 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     # 8 cm inside the stance foot and barely moving toward it. The trailing leg's abductors in double
     # support push the body toward the leading leg, as the sagittal push-off (sol_dsup) pushes it on.
     "fr_push_dsup": (0.0, 0.1, 0.0, 1.0),  # trailing leg's abductor drive in double support
+    # Foot placement by where the body is (stop 38): the swing target above moves with the lateral
+    # velocity only. SIMBICON and Song & Geyer's 3D model also move it with the body's lateral distance
+    # from the stance foot (their c_d): a body drifting over toward the swing side steps wider. The
+    # pelvis stands in for the centre of mass. The supported walkers carry it within 3 cm of the
+    # stance heel in single stance, so the term hardly moves their mean target.
+    "sw_abd_pos": (0.0, 0.5, -2.0, 5.0),  # swing abduction target per m of pelvis offset from the stance heel
 }
 #: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
 FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_abd_kp", "sw_abd_kd")
@@ -123,6 +129,8 @@ FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_ab
 FRONTAL_DRIVE_NAMES = ("fr_abd_st", "fr_add_inhib")
 #: The lateral push-off, likewise searched only where the tuning config asks (ReflexTuneConfig.frontal_push).
 FRONTAL_PUSH_NAMES = ("fr_push_dsup",)
+#: Foot placement by the body's offset from the stance foot, likewise (ReflexTuneConfig.frontal_place).
+FRONTAL_PLACE_NAMES = ("sw_abd_pos",)
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
 SPACE = ParamSpace(PARAMS, "reflex parameter")
@@ -140,6 +148,7 @@ class _Leg:
     knee: int
     grf_z: int  # index in grf_per_bw
     heel_x: int  # index in feet_rel_pelvis (calcn x, pelvis frame)
+    heel: int  # 0 left, 1 right: column in heel_lateral_m
     adduction: int | None  # index in joint_pos of hip adduction (None on the sagittal bodies)
     adduction_sign: float  # +1 where that joint's positive angle is adduction (toward the midline), -1 where abduction
     side_sign: float  # +1 left, -1 right: turns the pelvis roll and lateral velocity into this side's terms
@@ -157,7 +166,7 @@ class ReflexController:
         mujoco.mj_forward(model, data)
         self.l_ref = np.asarray(data.actuator_length[ix.muscle_ctrl], dtype=float)  # lengths at the standing pose
         joints = list(ix.bio_joints)
-        self.legs = []
+        self.legs: list[_Leg] = []
         for side, grf_z, heel_x, sign in (("l", 2, 0, 1.0), ("r", 5, 6, -1.0)):
             adduction = f"hip_adduction_{side}"
             # A positive turn about the joint axis a swings a foot below the hip sideways (+y) by a_x:
@@ -166,7 +175,7 @@ class ReflexController:
             self.legs.append(_Leg(
                 muscle={m: ix.muscles.index(f"{m}_{side}") for m in _MUSCLES},
                 hip=joints.index(f"hip_flexion_{side}"), knee=joints.index(f"knee_angle_{side}"),
-                grf_z=grf_z, heel_x=heel_x, adduction=joints.index(adduction) if adduction in joints else None,
+                grf_z=grf_z, heel_x=heel_x, heel=len(self.legs), adduction=joints.index(adduction) if adduction in joints else None,
                 adduction_sign=-float(np.sign(axis_x)) * sign, side_sign=sign,
             ))
         #: Whether the hips can adduct: the frontal-plane laws act (and are worth searching) only then.
@@ -186,6 +195,7 @@ class ReflexController:
         lean_rate = o[:, s["pelvis_angvel_rps"]][:, 1]
         roll, roll_rate = pelvis_roll_rad(o[:, s["pelvis_quat"]]), o[:, s["pelvis_angvel_rps"]][:, 0]
         lateral_vel = o[:, s["com_vel_mps"]][:, 1]  # + = toward the left
+        heel_y = heel_lateral_m(o[:, s["feet_rel_pelvis_m"]], roll)  # (N, 2) + = left of the pelvis
         jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
         grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]
         exo = o[:, s["exo_torque_norm"]]  # (N, 2) left, right; + = flexion
@@ -252,7 +262,9 @@ class ReflexController:
             ext_help = p["hip_yield_ext"] * np.maximum(-exo[:, k], 0.0)
             flex_help = p["hip_yield_flex"] * np.maximum(exo[:, k], 0.0)
             yield_by = {"glutmax": ext_help, "hamstrings": ext_help, "iliopsoas": flex_help, "rectfem": flex_help}
-            abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, stance, share, trailing)
+            # The pelvis's offset from the other (stance) heel toward this leg's side (SIMBICON's d).
+            offset = other.side_sign * heel_y[:, other.heel]
+            abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, offset, stance, share, trailing)
             st["abd"], sw["abd"], st["add"], sw["add"] = abd, abd, add, add
             for name, i in m.items():
                 if name in ("abd", "add"):
@@ -262,7 +274,7 @@ class ReflexController:
         return np.clip(u, 0.0, 1.0)
 
     def _frontal(self, p: dict[str, np.ndarray], leg: _Leg, jp: np.ndarray, jv: np.ndarray, roll: np.ndarray,
-                 roll_rate: np.ndarray, lateral_vel: np.ndarray, stance: np.ndarray,
+                 roll_rate: np.ndarray, lateral_vel: np.ndarray, offset: np.ndarray, stance: np.ndarray,
                  share: np.ndarray, trailing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(abductor, adductor) excitation of one leg: tonic drive, plus the stance pelvis balance, the
         swing foot placement and the lateral push-off where the hip can adduct."""
@@ -273,10 +285,10 @@ class ReflexController:
         drop = p["fr_bal_kp"] * sign * roll + p["fr_bal_kd"] * sign * roll_rate
         # Swing: the thigh's angle out from vertical toward its own side (adduction moves it in; a pelvis
         # rolling toward the other side carries it out), driven toward a target that widens with the
-        # body's lateral velocity toward this side.
+        # body's lateral velocity toward this side and with its offset that way from the stance heel.
         thigh_abd = -leg.adduction_sign * jp[:, leg.adduction] + sign * roll
         thigh_abd_rate = -leg.adduction_sign * jv[:, leg.adduction] + sign * roll_rate
-        target = p["sw_abd_target"] + p["sw_abd_vel"] * sign * lateral_vel
+        target = p["sw_abd_target"] + p["sw_abd_vel"] * sign * lateral_vel + p["sw_abd_pos"] * offset
         pd = p["sw_abd_kp"] * (target - thigh_abd) - p["sw_abd_kd"] * thigh_abd_rate
         drive = np.where(stance, drop * share, pd)
         abd = p["abd_add_p0"] + p["fr_abd_st"] * stance + p["fr_push_dsup"] * trailing + np.maximum(drive, 0.0)
