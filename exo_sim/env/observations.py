@@ -60,8 +60,9 @@ def pelvis_yaw_rad(quat: np.ndarray) -> np.ndarray:
 def heel_lateral_m(feet_rel_pelvis: np.ndarray, roll: np.ndarray) -> np.ndarray:
     """(N, 2) sideways offsets of the left and right heels from the pelvis, m, + = to the left, level
     with the ground: the feet_rel_pelvis_m block (N, 12; pelvis segment frame, x forward, y up, z
-    right) turned by the pelvis roll (:func:`pelvis_roll_rad`, + = right side down). Mirrored
-    observations give the mirror image: their roll and segment z both change sign."""
+    right) turned by the pelvis roll (:func:`pelvis_roll_rad`, + = right side down). The yaw is not
+    turned out, so the offsets are across the pelvis's heading. Mirrored observations give the mirror
+    image: their roll and segment z both change sign."""
     f = np.asarray(feet_rel_pelvis, dtype=float)
     s, c = np.sin(roll)[:, None], np.cos(roll)[:, None]
     up, right = f[:, [1, 7]], f[:, [2, 8]]
