@@ -148,7 +148,6 @@ class _Leg:
     knee: int
     grf_z: int  # index in grf_per_bw
     heel_x: int  # index in feet_rel_pelvis (calcn x, pelvis frame)
-    heel: int  # 0 left, 1 right: column in heel_lateral_m
     adduction: int | None  # index in joint_pos of hip adduction (None on the sagittal bodies)
     adduction_sign: float  # +1 where that joint's positive angle is adduction (toward the midline), -1 where abduction
     side_sign: float  # +1 left, -1 right: turns the pelvis roll and lateral velocity into this side's terms
@@ -175,7 +174,7 @@ class ReflexController:
             self.legs.append(_Leg(
                 muscle={m: ix.muscles.index(f"{m}_{side}") for m in _MUSCLES},
                 hip=joints.index(f"hip_flexion_{side}"), knee=joints.index(f"knee_angle_{side}"),
-                grf_z=grf_z, heel_x=heel_x, heel=len(self.legs), adduction=joints.index(adduction) if adduction in joints else None,
+                grf_z=grf_z, heel_x=heel_x, adduction=joints.index(adduction) if adduction in joints else None,
                 adduction_sign=-float(np.sign(axis_x)) * sign, side_sign=sign,
             ))
         #: Whether the hips can adduct: the frontal-plane laws act (and are worth searching) only then.
@@ -195,9 +194,10 @@ class ReflexController:
         lean_rate = o[:, s["pelvis_angvel_rps"]][:, 1]
         roll, roll_rate = pelvis_roll_rad(o[:, s["pelvis_quat"]]), o[:, s["pelvis_angvel_rps"]][:, 0]
         lateral_vel = o[:, s["com_vel_mps"]][:, 1]  # + = toward the left
-        heel_y = heel_lateral_m(o[:, s["feet_rel_pelvis_m"]], roll)  # (N, 2) + = left of the pelvis
         jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
         grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]
+        # (N, 2) heels left of the pelvis, m; only the frontal laws use them
+        heel_y = heel_lateral_m(feet, roll) if self.frontal else np.zeros((len(o), 2))
         exo = o[:, s["exo_torque_norm"]]  # (N, 2) left, right; + = flexion
         v_target = o[:, s["target_speed_mps"]][:, 0]
         speed_err = o[:, s["com_vel_mps"]][:, 0] - v_target
@@ -263,7 +263,7 @@ class ReflexController:
             flex_help = p["hip_yield_flex"] * np.maximum(exo[:, k], 0.0)
             yield_by = {"glutmax": ext_help, "hamstrings": ext_help, "iliopsoas": flex_help, "rectfem": flex_help}
             # The pelvis's offset from the other (stance) heel toward this leg's side (SIMBICON's d).
-            offset = other.side_sign * heel_y[:, other.heel]
+            offset = other.side_sign * heel_y[:, 1 - k]
             abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, offset, stance, share, trailing)
             st["abd"], sw["abd"], st["add"], sw["add"] = abd, abd, add, add
             for name, i in m.items():
