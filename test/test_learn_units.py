@@ -250,6 +250,39 @@ def test_trunk_support_falls_to_zero_and_best_counts_only_the_current_support(tm
         assert [float(r["trunk_support_nm_per_rad"]) for r in csv.DictReader(f)] == [100.0, 0.0]
 
 
+def test_fresh_starts_are_drawn_per_generation_clear_of_held_out_starts_and_replace_the_best(tmp_path: Path) -> None:
+    import json
+
+    from exo_sim.env import EnvConfig
+    from exo_sim.env.config import StartPoseConfig
+    from exo_sim.learning.reflex import from_dict
+    from exo_sim.learning.reflex_tune import FRESH_START_FIRST, ReflexTuneConfig, fresh_start_seeds, tune
+    from exo_sim.models import BodyConfig
+
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
+                        init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+    fixed = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.2,), seeds=(3, 4), duration_s=0.3, popsize=4, generations=2)
+    assert fresh_start_seeds(fixed, 1) == fresh_start_seeds(fixed, 7) == (3, 4)
+    cfg = dataclasses.replace(fixed, fresh_starts=3)
+    draws = [fresh_start_seeds(cfg, g) for g in range(1, 41)]
+    assert all(len(set(d)) == 3 and min(d) >= FRESH_START_FIRST for d in draws)
+    assert len({d for d in draws}) == 40  # new starts every generation
+    assert fresh_start_seeds(cfg, 5) == draws[4]  # the same on a resume
+    assert fresh_start_seeds(dataclasses.replace(cfg, seed=1), 5) != draws[4]
+    with pytest.raises(ValueError, match="fresh_starts"):
+        dataclasses.replace(fixed, fresh_starts=-1)
+    # Each generation's best replaces the last whatever its cost; mean.json holds the search's mean.
+    tune(cfg, tmp_path / "run")
+    best = json.loads((tmp_path / "run" / "best.json").read_text())
+    mean = json.loads((tmp_path / "run" / "mean.json").read_text())
+    assert best["generation"] == mean["generation"] == 2
+    with (tmp_path / "run" / "progress.csv").open() as f:
+        assert best["cost"] == pytest.approx(float(list(csv.DictReader(f))[-1]["gen_best_cost"]))
+    assert np.all(np.isfinite(from_dict(mean["params"])))
+    tune(fixed, tmp_path / "fixed")
+    assert not (tmp_path / "fixed" / "mean.json").exists()
+
+
 def test_progress_csv_of_a_resumed_run_gains_new_columns_without_shifting_values(tmp_path: Path) -> None:
     from exo_sim.learning.reflex_tune import _append_csv
 

@@ -93,6 +93,7 @@ class ReflexTuneConfig:
     slopes_deg: tuple[float, ...] = param((0.0,), "Slopes of the tuning task, deg; every speed is scored on every slope.", ge=-15.0, le=15.0)
     duration_s: float = param(8.0, "Simulated time per candidate, s.", gt=0.0, le=60.0)
     seeds: tuple[int, ...] = param((0, 1), "Initial-state seeds; every candidate gets the same initial states and the mean cost.", ge=0)
+    fresh_starts: int = param(0, "Draw this many initial-state seeds anew every generation (fresh_start_seeds), in place of seeds, so the search cannot fit a fixed set of starts; every candidate of a generation gets the same ones. best.json then holds the last generation's best (costs on other starts do not compare) and mean.json the search distribution's mean (0 = the fixed seeds).", ge=0, le=64)
     popsize: int = param(16, "CMA-ES population (= parallel envs).", ge=4, le=512)
     sigma0: float = param(0.5, "Initial step size in units of each parameter's scale.", gt=0.0, le=5.0)
     generations: int = param(200, "Generations to run.", ge=1)
@@ -235,6 +236,19 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
                   "support_load": support_load / n_alive}
 
 
+#: Fresh start seeds are drawn from here up: clear of the fixed tuning seeds and the held-out starts (0-99).
+FRESH_START_FIRST = 1000
+
+
+def fresh_start_seeds(cfg: ReflexTuneConfig, generation: int) -> tuple[int, ...]:
+    """The initial-state seeds of ``generation`` (1-based): ``cfg.seeds``, or with ``cfg.fresh_starts``
+    that many drawn from the run's seed and the generation, so a resumed run draws the same ones."""
+    if not cfg.fresh_starts:
+        return cfg.seeds
+    rng = np.random.default_rng([cfg.seed, generation])
+    return tuple(FRESH_START_FIRST + int(v) for v in rng.choice(1_000_000, cfg.fresh_starts, replace=False))
+
+
 def _fading(generation: int, generations: int) -> float:
     """1 at generation 1, falling linearly to 0 at 1 + ``generations`` and after (0 when generations is 0)."""
     return max(0.0, 1.0 - (generation - 1) / generations) if generations else 0.0
@@ -331,7 +345,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             profiles = np.stack([assist_profile.from_unit(x[n:]) for x in xs]) if cfg.assist_profile else None
             costs = np.zeros(len(xs))
             info: dict[str, np.ndarray] = {}
-            runs = [(v + speed_offset, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in cfg.seeds]
+            starts = fresh_start_seeds(cfg, es.countiter + 1)
+            runs = [(v + speed_offset, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in starts]
             per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": [],
                                                     "support_load": []}
             for speed, slope, seed in runs:
@@ -346,14 +361,19 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             info = {k: np.mean(v, axis=0) for k, v in per_run.items()}  # mean over the runs, per candidate
             es.tell(xs, costs.tolist())
             i = int(np.argmin(costs))
-            # Costs under different aids are not comparable: a generation with less aid replaces the best.
-            if costs[i] < best["cost"] or _recorded_aids(best) != aids:
+            # Costs under different aids, or from other starts, are not comparable: such a generation replaces the best.
+            if costs[i] < best["cost"] or _recorded_aids(best) != aids or cfg.fresh_starts:
                 best = {"cost": float(costs[i]), "generation": es.countiter, "aids": aids,
                         "t_alive_s": float(info["t_alive_s"][i]),
                         "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
                         **({"assist": assist_profile.to_dict(profiles[i])} if profiles is not None else {}),
                         "config": str(run_dir / "config.json"), "commit": commit}
                 best_path.write_text(json.dumps(best, indent=2))
+            if cfg.fresh_starts:
+                # Under costs that change with the starts, the distribution's mean is the estimate to keep (not scored).
+                mean = from_unit(_full(es.mean[:n], searched, x_start))
+                (run_dir / "mean.json").write_text(json.dumps({"generation": es.countiter, "aids": aids, "params": to_dict(mean),
+                                                               "config": str(run_dir / "config.json"), "commit": commit}, indent=2))
             es_path.write_bytes(pickle.dumps(es))
             row = {"generation": es.countiter, "evaluations": es.countevals, "best_cost": best["cost"],
                    "gen_best_cost": float(costs[i]), "gen_median_cost": float(np.median(costs)),
