@@ -19,6 +19,7 @@ from exo_sim.env.observations import heel_lateral_m, pelvis_lean_rad, pelvis_pit
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.reflex import (
     FRONTAL_DRIVE_NAMES,
+    FRONTAL_HEADING_NAMES,
     FRONTAL_NAMES,
     FRONTAL_PLACE_NAMES,
     FRONTAL_PUSH_NAMES,
@@ -206,6 +207,28 @@ def test_swing_foot_steps_wider_as_the_body_drifts_from_the_stance_heel(env3d: W
     assert right_swing(0.06, 0.0) == pytest.approx(right_swing(0.0, 0.0))  # gain 0: as before
 
 
+def test_swing_foot_placement_moves_with_the_heading_and_mirrors(env3d: WalkVecEnv) -> None:
+    ctrl = ReflexController(env3d)
+    s = env3d.obs_layout.slices()
+    base = {**to_dict(INITIAL), "sw_abd_kp": 3.0}
+
+    def net(yaw: float, gain: float, side: str = "r") -> float:
+        """Net abductor drive of the swinging leg (the other foot down) with the pelvis turned by yaw (+ = left)."""
+        obs = _state(env3d, left_stance=side == "r")
+        obs[:, s["pelvis_quat"]] = _pelvis(0.0, 0.0, yaw)
+        abd, add = _abd_add(env3d, ctrl(obs, from_dict({**base, "sw_abd_yaw": gain})), side)
+        return abd - add
+
+    assert net(0.0, 1.5) == pytest.approx(net(0.0, 0.0))  # heading straight: as before, whatever the gain
+    assert net(-0.2, 0.0) == pytest.approx(net(0.0, 0.0))  # gain 0: as before, whatever the heading
+    # Turned 0.2 rad toward the right (the swing side): the target moves out by gain x 0.2, the drive by kp times that.
+    assert net(-0.2, 1.5) == pytest.approx(net(0.0, 0.0) + 3.0 * 1.5 * 0.2)
+    assert net(0.2, 1.5) == pytest.approx(net(0.0, 0.0) - 3.0 * 1.5 * 0.2)
+    # Left/right symmetric (so consistent with the env's mirroring): the left leg swinging with the body
+    # turned left is the mirror image.
+    assert net(0.2, 1.5, "l") == pytest.approx(net(-0.2, 1.5))
+
+
 def test_start_moves_sideways_toward_the_leading_leg_on_the_3d_body_only() -> None:
     start = StartPoseConfig(enabled=True, jitter_rad=0.0, lateral_speed_mps=0.2)
     env = WalkVecEnv(dataclasses.replace(ENV_3D, start=start), 1, autoreset=False)
@@ -234,7 +257,8 @@ def test_frontal_gains_change_nothing_on_the_sagittal_body() -> None:
         ctrl = ReflexController(env)
         obs, _ = env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": 1})
         gains = from_dict({**to_dict(INITIAL), "fr_bal_kp": 5.0, "sw_abd_kp": 5.0, "sw_abd_target": 0.2,
-                           "fr_abd_st": 0.3, "fr_add_inhib": 1.0, "sw_abd_pos": 2.0})
+                           "fr_abd_st": 0.3, "fr_add_inhib": 1.0, "sw_abd_pos": 2.0,
+                           "sw_abd_yaw": 2.0})
         assert not ctrl.frontal
         np.testing.assert_array_equal(ctrl(obs, gains), ctrl(obs, INITIAL))
         with pytest.raises(ValueError, match="cannot roll"):
@@ -290,6 +314,8 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_push=True)
     with pytest.raises(ValueError, match="frontal_place needs a 3D body"):
         ReflexTuneConfig(env=ENV_SAGITTAL, frontal_place=True)
+    with pytest.raises(ValueError, match="frontal_heading needs a 3D body"):
+        ReflexTuneConfig(env=ENV_SAGITTAL, frontal_heading=True)
     with pytest.raises(ValueError, match="one way down"):
         ReflexTuneConfig(env=ENV_3D, lateral_support_n_per_m=100.0)
     with pytest.raises(ValueError, match="one way down"):
@@ -299,23 +325,24 @@ def test_configs_refuse_frontal_settings_a_body_cannot_use() -> None:
 
 
 def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path: Path) -> None:
-    optional = FRONTAL_DRIVE_NAMES + FRONTAL_PUSH_NAMES + FRONTAL_PLACE_NAMES
-    cases = (("sagittal", ENV_SAGITTAL, False, False, False, len(NAMES) - len(FRONTAL_NAMES) - len(optional)),
-             # as the runs from before the drives, the push-off and the placement by offset
-             ("3d", ENV_3D, False, False, False, len(NAMES) - len(optional)),
-             ("3d_drives", ENV_3D, True, False, False, len(NAMES) - len(FRONTAL_PUSH_NAMES) - len(FRONTAL_PLACE_NAMES)),
-             ("3d_push", ENV_3D, True, True, False, len(NAMES) - len(FRONTAL_PLACE_NAMES)),
-             ("3d_place", ENV_3D, True, True, True, len(NAMES)))
-    for name, env_cfg, drives, push, place, dims in cases:
+    groups = {"frontal_drives": FRONTAL_DRIVE_NAMES, "frontal_push": FRONTAL_PUSH_NAMES,
+              "frontal_place": FRONTAL_PLACE_NAMES, "frontal_heading": FRONTAL_HEADING_NAMES}
+    # Each flag set as the runs searched it: before the drives, the push-off, the placement by offset and by heading.
+    cases = (("sagittal", ENV_SAGITTAL, ()), ("3d", ENV_3D, ()), ("3d_drives", ENV_3D, ("frontal_drives",)),
+             ("3d_push", ENV_3D, ("frontal_drives", "frontal_push")),
+             ("3d_place", ENV_3D, ("frontal_drives", "frontal_push", "frontal_place")),
+             ("3d_heading", ENV_3D, ("frontal_drives", "frontal_push", "frontal_heading")),
+             ("3d_all", ENV_3D, tuple(groups)))
+    for name, env_cfg, flags in cases:
         cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=1,
-                               frontal_drives=drives, frontal_push=push, frontal_place=place)
+                               **{flag: True for flag in flags})
         if env_cfg is ENV_3D:
             cfg = dataclasses.replace(cfg, frontal_support_nm_per_rad=100.0, frontal_support_generations=2)
+        unsearched = tuple(n for flag, names in groups.items() if flag not in flags for n in names)
+        unsearched += FRONTAL_NAMES if env_cfg is ENV_SAGITTAL else ()
         run = tmp_path / name
         best = tune(cfg, run)
-        assert pickle.loads((run / "es.pkl").read_bytes()).N == dims
-        unsearched = {"sagittal": FRONTAL_NAMES + optional, "3d": optional,
-                      "3d_drives": FRONTAL_PUSH_NAMES + FRONTAL_PLACE_NAMES, "3d_push": FRONTAL_PLACE_NAMES, "3d_place": ()}[name]
+        assert pickle.loads((run / "es.pkl").read_bytes()).N == len(NAMES) - len(unsearched)
         # What it does not search stays where it started (0: no frontal drive).
         assert all(best["params"][n] == 0.0 for n in unsearched)
         if env_cfg is ENV_3D:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import mujoco
 import numpy as np
 
-from exo_sim.env.observations import heel_lateral_m, pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad
+from exo_sim.env.observations import heel_lateral_m, pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad, pelvis_yaw_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.param_space import ParamSpace
@@ -121,6 +121,11 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     # pelvis stands in for the centre of mass. The supported walkers carry it within 3 cm of the
     # stance heel in single stance, so the term hardly moves their mean target.
     "sw_abd_pos": (0.0, 0.5, -2.0, 5.0),  # swing abduction target per m of pelvis offset from the stance heel
+    # Heading (stop 39): unaided walkers turn (heading -37 to +75 deg at their falls), and the lateral
+    # velocity above is the ground frame's, so walking straight on a turned heading reads as a sideways
+    # fall. A term on the pelvis's heading both turns that velocity toward the heading's frame (a gain
+    # of -sw_abd_vel x speed does so to first order) and lets the placement steer; CMA-ES picks the sign.
+    "sw_abd_yaw": (0.0, 0.3, -3.0, 3.0),  # swing abduction target per rad of heading turned toward the swing side
 }
 #: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
 FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_abd_kp", "sw_abd_kd")
@@ -131,6 +136,8 @@ FRONTAL_DRIVE_NAMES = ("fr_abd_st", "fr_add_inhib")
 FRONTAL_PUSH_NAMES = ("fr_push_dsup",)
 #: Foot placement by the body's offset from the stance foot, likewise (ReflexTuneConfig.frontal_place).
 FRONTAL_PLACE_NAMES = ("sw_abd_pos",)
+#: Foot placement by the pelvis's heading, likewise (ReflexTuneConfig.frontal_heading).
+FRONTAL_HEADING_NAMES = ("sw_abd_yaw",)
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
 SPACE = ParamSpace(PARAMS, "reflex parameter")
@@ -196,8 +203,9 @@ class ReflexController:
         lateral_vel = o[:, s["com_vel_mps"]][:, 1]  # + = toward the left
         jp, jv = o[:, s["joint_pos_rad"]], o[:, s["joint_vel_rps"]]
         grf, feet = o[:, s["grf_per_bw"]], o[:, s["feet_rel_pelvis_m"]]
-        # (N, 2) heels left of the pelvis, m; only the frontal laws use them
+        # (N, 2) heels left of the pelvis, m, and the heading, rad (+ = left); only the frontal laws use them
         heel_y = heel_lateral_m(feet, roll) if self.frontal else np.zeros((len(o), 2))
+        yaw = pelvis_yaw_rad(o[:, s["pelvis_quat"]]) if self.frontal else np.zeros(len(o))
         exo = o[:, s["exo_torque_norm"]]  # (N, 2) left, right; + = flexion
         v_target = o[:, s["target_speed_mps"]][:, 0]
         speed_err = o[:, s["com_vel_mps"]][:, 0] - v_target
@@ -264,7 +272,7 @@ class ReflexController:
             yield_by = {"glutmax": ext_help, "hamstrings": ext_help, "iliopsoas": flex_help, "rectfem": flex_help}
             # The pelvis's offset from the other (stance) heel toward this leg's side (SIMBICON's d).
             offset = other.side_sign * heel_y[:, 1 - k]
-            abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, offset, stance, share, trailing)
+            abd, add = self._frontal(p, leg, jp, jv, roll, roll_rate, lateral_vel, offset, yaw, stance, share, trailing)
             st["abd"], sw["abd"], st["add"], sw["add"] = abd, abd, add, add
             for name, i in m.items():
                 if name in ("abd", "add"):
@@ -274,8 +282,8 @@ class ReflexController:
         return np.clip(u, 0.0, 1.0)
 
     def _frontal(self, p: dict[str, np.ndarray], leg: _Leg, jp: np.ndarray, jv: np.ndarray, roll: np.ndarray,
-                 roll_rate: np.ndarray, lateral_vel: np.ndarray, offset: np.ndarray, stance: np.ndarray,
-                 share: np.ndarray, trailing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 roll_rate: np.ndarray, lateral_vel: np.ndarray, offset: np.ndarray, yaw: np.ndarray,
+                 stance: np.ndarray, share: np.ndarray, trailing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(abductor, adductor) excitation of one leg: tonic drive, plus the stance pelvis balance, the
         swing foot placement and the lateral push-off where the hip can adduct."""
         if leg.adduction is None:
@@ -285,10 +293,12 @@ class ReflexController:
         drop = p["fr_bal_kp"] * sign * roll + p["fr_bal_kd"] * sign * roll_rate
         # Swing: the thigh's angle out from vertical toward its own side (adduction moves it in; a pelvis
         # rolling toward the other side carries it out), driven toward a target that widens with the
-        # body's lateral velocity toward this side and with its offset that way from the stance heel.
+        # body's lateral velocity toward this side, with its offset that way from the stance heel, and
+        # with the heading turned that way.
         thigh_abd = -leg.adduction_sign * jp[:, leg.adduction] + sign * roll
         thigh_abd_rate = -leg.adduction_sign * jv[:, leg.adduction] + sign * roll_rate
-        target = p["sw_abd_target"] + p["sw_abd_vel"] * sign * lateral_vel + p["sw_abd_pos"] * offset
+        target = (p["sw_abd_target"] + p["sw_abd_vel"] * sign * lateral_vel + p["sw_abd_pos"] * offset
+                  + p["sw_abd_yaw"] * sign * yaw)
         pd = p["sw_abd_kp"] * (target - thigh_abd) - p["sw_abd_kd"] * thigh_abd_rate
         drive = np.where(stance, drop * share, pd)
         abd = p["abd_add_p0"] + p["fr_abd_st"] * stance + p["fr_push_dsup"] * trailing + np.maximum(drive, 0.0)

@@ -59,6 +59,7 @@ from exo_sim.learning import assist_profile
 from exo_sim.learning.export import git_commit
 from exo_sim.learning.reflex import (
     FRONTAL_DRIVE_NAMES,
+    FRONTAL_HEADING_NAMES,
     FRONTAL_NAMES,
     FRONTAL_PLACE_NAMES,
     FRONTAL_PUSH_NAMES,
@@ -81,7 +82,7 @@ SECTION = "reflex_tuning"
 #: Reflex parameter groups added after 3D runs had started, each searched (on a 3D body) only where
 #: the config flag of the same name asks, so the runs from before them resume in their own dimensions.
 OPTIONAL_3D_GROUPS: dict[str, tuple[str, ...]] = {"frontal_drives": FRONTAL_DRIVE_NAMES, "frontal_push": FRONTAL_PUSH_NAMES,
-                                                   "frontal_place": FRONTAL_PLACE_NAMES}
+                                                   "frontal_place": FRONTAL_PLACE_NAMES, "frontal_heading": FRONTAL_HEADING_NAMES}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,6 +124,7 @@ class ReflexTuneConfig:
     frontal_drives: bool = param(False, "On a 3D body, also search the separate stance abductor drive and adductor inhibition (reflex.FRONTAL_DRIVE_NAMES); off, they stay at their starting values, as in the runs from before they existed.")
     frontal_push: bool = param(False, "On a 3D body, also search the lateral push-off (reflex.FRONTAL_PUSH_NAMES); off, it stays at its starting value.")
     frontal_place: bool = param(False, "On a 3D body, also search the swing foot placement by the pelvis's offset from the stance heel (reflex.FRONTAL_PLACE_NAMES); off, it stays at its starting value.")
+    frontal_heading: bool = param(False, "On a 3D body, also search the swing foot placement by the pelvis's heading (reflex.FRONTAL_HEADING_NAMES); off, it stays at its starting value.")
     slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
     slope_approach_generations: int = param(0, "Generations over which the slope approach shrinks to zero: from then on every run starts on its slope.", ge=0)
