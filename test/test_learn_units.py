@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -255,8 +256,14 @@ def test_fresh_starts_are_drawn_per_generation_clear_of_held_out_starts_and_repl
 
     from exo_sim.env import EnvConfig
     from exo_sim.env.config import StartPoseConfig
-    from exo_sim.learning.reflex import from_dict
-    from exo_sim.learning.reflex_tune import FRESH_START_FIRST, ReflexTuneConfig, fresh_start_seeds, tune
+    from exo_sim.learning.reflex import NAMES, from_dict, from_unit
+    from exo_sim.learning.reflex_tune import (
+        FRESH_START_FIRST,
+        ReflexTuneConfig,
+        fresh_start_seeds,
+        searched_param,
+        tune,
+    )
     from exo_sim.models import BodyConfig
 
     env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
@@ -266,7 +273,7 @@ def test_fresh_starts_are_drawn_per_generation_clear_of_held_out_starts_and_repl
     cfg = dataclasses.replace(fixed, fresh_starts=3)
     draws = [fresh_start_seeds(cfg, g) for g in range(1, 41)]
     assert all(len(set(d)) == 3 and min(d) >= FRESH_START_FIRST for d in draws)
-    assert len({d for d in draws}) == 40  # new starts every generation
+    assert len(set(draws)) == 40  # new starts every generation
     assert fresh_start_seeds(cfg, 5) == draws[4]  # the same on a resume
     assert fresh_start_seeds(dataclasses.replace(cfg, seed=1), 5) != draws[4]
     with pytest.raises(ValueError, match="fresh_starts"):
@@ -278,7 +285,10 @@ def test_fresh_starts_are_drawn_per_generation_clear_of_held_out_starts_and_repl
     assert best["generation"] == mean["generation"] == 2
     with (tmp_path / "run" / "progress.csv").open() as f:
         assert best["cost"] == pytest.approx(float(list(csv.DictReader(f))[-1]["gen_best_cost"]))
-    assert np.all(np.isfinite(from_dict(mean["params"])))
+    es = pickle.loads((tmp_path / "run" / "es.pkl").read_bytes())
+    x = np.zeros(len(NAMES))  # unit coordinates; the run started from the built-in guess (0)
+    x[[searched_param(cfg, n) for n in NAMES]] = es.mean
+    np.testing.assert_allclose(from_dict(mean["params"]), from_unit(x))
     tune(fixed, tmp_path / "fixed")
     assert not (tmp_path / "fixed" / "mean.json").exists()
 
