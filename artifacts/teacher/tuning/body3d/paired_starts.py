@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import sys
-from math import comb
+
+from scipy.stats import binomtest
 
 
 def walked(path: str) -> dict[int, float]:
@@ -22,10 +23,8 @@ def walked(path: str) -> dict[int, float]:
 
 
 def sign_test_p(wins: int, losses: int) -> float:
-    """Exact two-sided sign test (ties dropped)."""
-    n = wins + losses
-    tail = sum(comb(n, k) for k in range(0, min(wins, losses) + 1)) / 2**n
-    return min(1.0, 2.0 * tail)
+    """Exact two-sided sign test (ties dropped), as closed_loop/fall_rates.py tests its pairs."""
+    return binomtest(wins, wins + losses, 0.5).pvalue if wins + losses else 1.0
 
 
 def main() -> None:
