@@ -179,6 +179,22 @@ class WalkVecEnv(VectorEnv):
         if not any(self.trunk_support):
             self.physics.xfrc_applied[:, self._pelvis_body, 3:] = 0.0
 
+    @property
+    def hip_extension_limit_deg(self) -> float:
+        """Each hip's extension limit as the physics has it now, deg of extension (positive)."""
+        model = self.physics.models[0]
+        return float(-np.degrees(model.jnt_range[model.joint(HIP_JOINTS[0]).id, 0]))
+
+    def set_hip_extension_limit_deg(self, limit_deg: float) -> None:
+        """Move both hips' extension limit in every env's model (BodyConfig.hip_extension_limit_deg at run
+        time, for continuation from the body's own limit: tuned gaits rest on it, stop 40). Muscle
+        lengths and their operating ranges do not depend on it."""
+        if not (np.isfinite(limit_deg) and 5.0 <= limit_deg <= 40.0):
+            raise ValueError(f"hip extension limit: {limit_deg!r} deg is out of range; allowed [5, 40]")
+        for model in self.physics.models:
+            for joint in HIP_JOINTS:
+                model.jnt_range[model.joint(joint).id, 0] = -np.radians(limit_deg)
+
     def set_frontal_support(self, turn_nm_per_rad: float, turn_nm_s_per_rad: float, lateral_n_per_m: float,
                             lateral_n_s_per_m: float) -> None:
         """The 3D body's training aid for continuation, like :meth:`set_trunk_support` out of the

@@ -135,6 +135,8 @@ class ReflexTuneConfig:
     slope_offset_step_deg: float = param(0.5, "Slope curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, deg.", gt=0.0, le=15.0)
     speed_offset_start_mps: float = param(0.0, "Speed curriculum: the commanded speeds start this far from speeds_mps, m/s (0 = off).", ge=-2.0, le=2.0)
     speed_offset_step_mps: float = param(0.05, "Speed curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, m/s.", gt=0.0, le=1.0)
+    hip_extension_limit_target_deg: float | None = param(None, "Hip extension limit curriculum: the hips' extension limit widens from the body's own (BodyConfig.hip_extension_limit_deg, else myo-sim's) toward this, deg, by hip_extension_limit_step_deg after each generation whose best candidate walks every run (null = off). Gaits tuned on myolegs26's 20 deg limit rest on it and fall within 2 s if it is widened by 4 deg (stop 40).", ge=5.0, le=40.0)
+    hip_extension_limit_step_deg: float = param(1.0, "Hip extension limit curriculum: deg added to the limit per walking generation.", gt=0.0, le=10.0)
     curriculum_speed_tol_mps: float = param(0.0, "The slope and speed curricula also wait until that best candidate's mean speed on every run is within this of the cost's speed, m/s (0 = walking every run is enough).", ge=0.0, le=2.0)
 
     def __post_init__(self) -> None:
@@ -331,6 +333,11 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     speed_offset = state.get("speed_offset_mps", cfg.speed_offset_start_mps if not state else 0.0)
     frontal_gated = state.get("frontal_support_fraction", 1.0)
     env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
+    hip_limit = state.get("hip_extension_limit_deg", env.hip_extension_limit_deg)
+    if cfg.hip_extension_limit_target_deg is not None and cfg.hip_extension_limit_target_deg < env.hip_extension_limit_deg:
+        env.close()
+        raise ValueError(f"ReflexTuneConfig: hip_extension_limit_target_deg {cfg.hip_extension_limit_target_deg} is below the "
+                         f"body's own limit {env.hip_extension_limit_deg:g} deg; the curriculum only widens it")
     ctrl, proj = ReflexController(env), ExcitationProjector(env)
     try:
         for _ in range(generations or cfg.generations):
@@ -341,6 +348,9 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             frontal = cfg.frontal_support(cfg.frontal_support_fraction(es.countiter + 1, frontal_gated))
             env.set_frontal_support(*frontal)
             aids = [*support, *approach, scale, offset, speed_offset, *frontal]
+            if cfg.hip_extension_limit_target_deg is not None:
+                env.set_hip_extension_limit_deg(hip_limit)
+                aids.append(hip_limit)  # only with the curriculum on, so older runs' aids keep their layout
             xs = es.ask()
             n = n_searched
             params = np.stack([from_unit(_full(x[:n], searched, x_start)) for x in xs])
@@ -387,7 +397,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "slope_offset_deg": offset, "speed_offset_mps": speed_offset,
                    "gen_best_speed_mps": float(info["speed_mps"][i]), "gen_best_max_speed_error_mps": float(speed_err[i]),
                    "frontal_support_nm_per_rad": frontal[0], "lateral_support_n_per_m": frontal[2],
-                   "gen_best_support_load": float(info["support_load"][i])}
+                   "gen_best_support_load": float(info["support_load"][i]), "hip_extension_limit_deg": hip_limit}
             _append_csv(run_dir / "progress.csv", row)
             if ready[i]:
                 # The last candidate that walked every run, with the aids it walked under: a curriculum's
@@ -399,8 +409,12 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                 scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
                 speed_offset = next_speed_offset(cfg, speed_offset)
                 frontal_gated = max(0.0, round(frontal_gated - cfg.frontal_support_step, 9))
+                if cfg.hip_extension_limit_target_deg is not None:
+                    hip_limit = round(min(cfg.hip_extension_limit_target_deg, hip_limit + cfg.hip_extension_limit_step_deg), 9)
             curriculum_path.write_text(json.dumps({"slope_scale": scale, "slope_offset_deg": offset, "speed_offset_mps": speed_offset,
-                                                   **({"frontal_support_fraction": frontal_gated} if cfg.frontal_support_step else {})}))
+                                                   **({"frontal_support_fraction": frontal_gated} if cfg.frontal_support_step else {}),
+                                                   **({"hip_extension_limit_deg": hip_limit}
+                                                      if cfg.hip_extension_limit_target_deg is not None else {})}))
             logger.info("gen %d | best %.2f | gen best %.2f (alive %.2f s, v %.2f, pitch sd %.1f deg, activation %.4f) "
                         "| median %.2f | support %.0f Nm/rad, slope after %.1f + %.1f s, slope scale %.2f, offset %+.2f deg, "
                         "speed offset %+.2f m/s, frontal support %.0f Nm/rad %.0f N/m (load %.3f) | %.1f s",

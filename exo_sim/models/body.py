@@ -261,6 +261,10 @@ def body_spec(cfg: BodyConfig) -> mujoco.MjSpec:
         for side in SIDES:
             joint = spec.joint(f"hip_rotation_{side}")
             joint.stiffness = [cfg.hip_rotation_stiffness_nm_per_rad, *joint.stiffness[1:]]  # linear term, toward springref 0
+    if cfg.hip_extension_limit_deg is not None:
+        for side in SIDES:
+            joint = spec.joint(f"hip_flexion_{side}")
+            joint.range = [-np.radians(cfg.hip_extension_limit_deg), joint.range[1]]
     if cfg.body_mass_kg is not None:
         _scale_mass(spec, cfg.body_mass_kg)
     if cfg.calf_from_myolegs > 0.0:

@@ -54,6 +54,14 @@ class BodyConfig:
         ge=0.001, le=0.1,
     )
 
+    hip_extension_limit_deg: float | None = param(
+        None,
+        "Each hip's flexion joint limit on the extension side, deg of extension (positive); null keeps myo-sim's: "
+        "20 deg on myolegs26, 30 on myolegs (and in OpenSim's gait models). The myolegs26 gaits tuned here hold the "
+        "stance hip on its 20 deg limit for a third to half of the stride (artifacts/teacher/README.md, stop 38), so "
+        "the limit, not the muscles, ends hip extension in late stance.",
+        ge=5.0, le=40.0,
+    )
     hip_rotation_stiffness_nm_per_rad: float = param(
         0.0,
         "3D bodies: passive stiffness of each hip's rotation about the thigh's long axis, toward neutral, Nm/rad "
