@@ -398,3 +398,45 @@ def test_learning_curves_plot_cma_runs_with_their_trunk_support(tmp_path: Path) 
     assert w > 1.8 * h  # two panels side by side: CMA-ES cost, trunk
     with pytest.raises(FileNotFoundError, match="no metrics.csv or progress.csv"):
         plot_learning_curves([tmp_path], tmp_path / "none.png")
+
+
+def test_hip_extension_limit_widens_only_after_generations_that_walk(tmp_path: Path) -> None:
+    import json
+
+    from exo_sim.env import EnvConfig, WalkVecEnv
+    from exo_sim.env.config import StartPoseConfig
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, tune
+    from exo_sim.models import BodyConfig
+
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal", hip_extension_limit_deg=21.0), exo_mode="no_exo",
+                        base_hz=160.0, init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+    env = WalkVecEnv(env_cfg, 2, autoreset=False)
+    try:
+        assert env.hip_extension_limit_deg == pytest.approx(21.0)
+        env.set_hip_extension_limit_deg(27.5)
+        assert all(np.degrees(m.jnt_range[m.joint(j).id, 0]) == pytest.approx(-27.5)
+                   for m in env.physics.models for j in ("hip_flexion_l", "hip_flexion_r"))
+        for bad in (float("nan"), 2.0, 45.0):
+            with pytest.raises(ValueError, match="hip extension limit"):
+                env.set_hip_extension_limit_deg(bad)
+    finally:
+        env.close()
+    cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, generations=3,
+                           hip_extension_limit_target_deg=24.0, hip_extension_limit_step_deg=1.5)
+    tune(cfg, tmp_path / "walks")  # 0.05 s runs: every generation walks to the end
+    with (tmp_path / "walks" / "progress.csv").open() as f:
+        assert [float(r["hip_extension_limit_deg"]) for r in csv.DictReader(f)] == pytest.approx([21.0, 22.5, 24.0])
+    assert json.loads((tmp_path / "walks" / "curriculum.json").read_text())["hip_extension_limit_deg"] == 24.0  # capped
+    assert json.loads((tmp_path / "walks" / "ready.json").read_text())["aids"][-1] == 24.0  # the limit it walked under
+    # A generation that does not walk keeps the limit; a resume goes on from the limit the run reached.
+    stuck = dataclasses.replace(cfg, duration_s=8.0, generations=1, stall_fraction=0.9, stall_after_s=0.1)
+    tune(stuck, tmp_path / "stuck")
+    assert json.loads((tmp_path / "stuck" / "curriculum.json").read_text())["hip_extension_limit_deg"] == 21.0
+    tune(dataclasses.replace(cfg, generations=1), tmp_path / "walks", resume=True)
+    with (tmp_path / "walks" / "progress.csv").open() as f:
+        assert float(list(csv.DictReader(f))[-1]["hip_extension_limit_deg"]) == 24.0
+    with pytest.raises(ValueError, match="only widens"):
+        dataclasses.replace(cfg, hip_extension_limit_target_deg=20.0)
+    # Off, the aids keep their old layout (older runs resume unchanged).
+    tune(dataclasses.replace(cfg, hip_extension_limit_target_deg=None, generations=1), tmp_path / "off")
+    assert len(json.loads((tmp_path / "off" / "best.json").read_text())["aids"]) == 11

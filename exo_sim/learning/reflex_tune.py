@@ -146,6 +146,9 @@ class ReflexTuneConfig:
         if any(self.frontal_support(1.0)) and (self.frontal_support_generations > 0) == (self.frontal_support_step > 0):
             raise ValueError("ReflexTuneConfig: frontal support needs one way down: frontal_support_generations > 0 (it must "
                              "reach zero) or frontal_support_step > 0 (gated on walking), not both")
+        if self.hip_extension_limit_target_deg is not None and self.hip_extension_limit_target_deg < self.env.body.hip_extension_limit:
+            raise ValueError(f"ReflexTuneConfig: hip_extension_limit_target_deg {self.hip_extension_limit_target_deg} is below the "
+                             f"body's own limit {self.env.body.hip_extension_limit:g} deg; the curriculum only widens it")
         if any(self.frontal_support(1.0)) and self.env.body.sagittal:
             raise ValueError(f"ReflexTuneConfig: frontal support needs a 3D body, not {self.env.body.name!r}")
         for flag in OPTIONAL_3D_GROUPS:
@@ -334,10 +337,6 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     frontal_gated = state.get("frontal_support_fraction", 1.0)
     env = WalkVecEnv(cfg.env, cfg.popsize, nthread=cfg.nthread, autoreset=False)
     hip_limit = state.get("hip_extension_limit_deg", env.hip_extension_limit_deg)
-    if cfg.hip_extension_limit_target_deg is not None and cfg.hip_extension_limit_target_deg < env.hip_extension_limit_deg:
-        env.close()
-        raise ValueError(f"ReflexTuneConfig: hip_extension_limit_target_deg {cfg.hip_extension_limit_target_deg} is below the "
-                         f"body's own limit {env.hip_extension_limit_deg:g} deg; the curriculum only widens it")
     ctrl, proj = ReflexController(env), ExcitationProjector(env)
     try:
         for _ in range(generations or cfg.generations):

@@ -9,6 +9,9 @@ from exo_interfaces.params import check_fields, param
 
 BodyName = Literal["myolegs26", "myolegs", "myolegs26_sagittal", "myolegs_sagittal"]
 
+#: Each hip's extension limit in myo-sim's models, deg (myolegs26_chain.xml: -0.349 rad; myolegs_chain.xml: -0.5236 rad).
+MYO_SIM_HIP_EXTENSION_LIMIT_DEG = {"myolegs26": 20.0, "myolegs": 30.0}
+
 #: AK80-9 rated peak torque; no config may ask the simulated motor for more.
 AK80_9_PEAK_TORQUE_NM = 18.0
 
@@ -82,6 +85,13 @@ class BodyConfig:
     def base(self) -> Literal["myolegs26", "myolegs"]:
         """The myo-sim model the body is built from."""
         return "myolegs26" if self.name.startswith("myolegs26") else "myolegs"
+
+    @property
+    def hip_extension_limit(self) -> float:
+        """Each hip's extension limit as built, deg: the option's, else myo-sim's."""
+        if self.hip_extension_limit_deg is not None:
+            return self.hip_extension_limit_deg
+        return MYO_SIM_HIP_EXTENSION_LIMIT_DEG[self.base]
 
     @property
     def sagittal(self) -> bool:

@@ -149,3 +149,26 @@ def test_coupling_time_constant_sets_the_joint_couplings_only_and_needs_a_small_
     assert EnvConfig(body=body, policy_hz=40.0, substeps=32).timestep_s == pytest.approx(1 / 1280)
     with pytest.raises(ValueError, match="coupling_timeconst_s"):
         BodyConfig(coupling_timeconst_s=0.0)
+
+
+def test_hip_extension_limit_moves_both_hips_extension_side_only_and_leaves_the_muscles() -> None:
+    """myolegs26 stops hip extension at 20 deg (myolegs: 30); the option moves that stop, nothing else."""
+    for name in ("myolegs26_sagittal", "myolegs26"):
+        own = build_model(BodyConfig(name=name)).model
+        wide = build_model(BodyConfig(name=name, hip_extension_limit_deg=30.0)).model
+        assert BodyConfig(name=name).hip_extension_limit == 20.0
+        assert BodyConfig(name=name, hip_extension_limit_deg=30.0).hip_extension_limit == 30.0
+        for side in ("l", "r"):
+            j = own.joint(f"hip_flexion_{side}").id
+            assert np.degrees(own.jnt_range[j]) == pytest.approx([-20.0, 135.0], abs=0.1)
+            assert np.degrees(wide.jnt_range[j]) == pytest.approx([-30.0, 135.0], abs=0.1)
+        others = [j for j in range(own.njnt) if not own.joint(j).name.startswith("hip_flexion")]
+        np.testing.assert_array_equal(own.jnt_range[others], wide.jnt_range[others])
+        np.testing.assert_array_equal(own.actuator_lengthrange, wide.actuator_lengthrange)
+        np.testing.assert_array_equal(own.actuator_gainprm, wide.actuator_gainprm)
+    myolegs = build_model(BodyConfig(name="myolegs_sagittal")).model
+    assert np.degrees(-myolegs.jnt_range[myolegs.joint("hip_flexion_r").id, 0]) == pytest.approx(
+        BodyConfig(name="myolegs_sagittal").hip_extension_limit, abs=0.01)
+    for bad in (4.0, 41.0, float("nan")):
+        with pytest.raises(ValueError, match="hip_extension_limit_deg"):
+            BodyConfig(hip_extension_limit_deg=bad)
