@@ -440,3 +440,40 @@ def test_hip_extension_limit_widens_only_after_generations_that_walk(tmp_path: P
     # Off, the aids keep their old layout (older runs resume unchanged).
     tune(dataclasses.replace(cfg, hip_extension_limit_target_deg=None, generations=1), tmp_path / "off")
     assert len(json.loads((tmp_path / "off" / "best.json").read_text())["aids"]) == 11
+
+
+def test_hip_extension_limit_moment_is_the_stops_flexion_moment_and_its_cost_is_weighted() -> None:
+    from exo_sim.env import EnvConfig, WalkVecEnv
+    from exo_sim.env.config import StartPoseConfig
+    from exo_sim.learning.reflex import INITIAL, ExcitationProjector, ReflexController
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, rollout_cost
+    from exo_sim.models import BodyConfig
+
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
+                        init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+    env = WalkVecEnv(env_cfg, 2, autoreset=False)
+    try:
+        env.reset(seed=0, options={"speed_mps": 1.0, "slope_deg": 0.0, "start_seed": 0})
+        for i, d in enumerate(env.physics.datas):  # env 0: left hip pushed 10 deg past its 20 deg stop; env 1: as started
+            if i == 0:
+                d.qpos[env.physics.models[i].joint("hip_flexion_l").qposadr[0]] = -np.radians(30.0)
+            d.qvel[:] = 0.0
+        env.physics.step(np.zeros((2, env.physics.models[0].nu)), 1)
+        m = env.hip_extension_limit_moment_nm()
+        assert m[0, 0] > 50.0 and m[0, 1] == 0.0  # the stop pushes the left hip back toward flexion
+        assert np.all(m >= 0.0)
+        env.set_hip_extension_limit_deg(40.0)
+        env.physics.step(np.zeros((2, env.physics.models[0].nu)), 1)
+        assert env.hip_extension_limit_moment_nm()[0, 0] == 0.0  # 30 deg is inside a 40 deg stop
+        env.set_hip_extension_limit_deg(20.0)
+        ctrl, proj = ReflexController(env), ExcitationProjector(env)
+        params = np.tile(INITIAL, (2, 1))
+        base = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.5, popsize=4)
+        cost0, info0 = rollout_cost(env, ctrl, proj, params, base, 1.0, 0)
+        assert np.all(info0["hip_limit_nm_per_kg"] == 0.0)  # off: not measured
+        weighted = dataclasses.replace(base, hip_limit_weight=10.0)
+        cost1, info1 = rollout_cost(env, ctrl, proj, params, weighted, 1.0, 0)
+        assert np.all(info1["hip_limit_nm_per_kg"] > 0.0)  # the trailing hip of the start reaches its stop
+        np.testing.assert_allclose(cost1 - cost0, 10.0 * info1["hip_limit_nm_per_kg"], atol=1e-9)
+    finally:
+        env.close()

@@ -87,6 +87,7 @@ class WalkVecEnv(VectorEnv):
         self._start = StartPose(cfg.start, self.sim.model, ix)
         self.base: Callable[[np.ndarray], np.ndarray] | None = None
         self._pelvis_body = self.sim.model.body("pelvis").id
+        self._hip_joint_ids = [self.sim.model.joint(j).id for j in HIP_JOINTS]
         self.trunk_support: tuple[float, float] = (0.0, 0.0)
         self.frontal_support: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
         self._com_y0 = np.zeros(num_envs)  # lateral position of the centre of mass at reset (frontal support's line)
@@ -182,8 +183,7 @@ class WalkVecEnv(VectorEnv):
     @property
     def hip_extension_limit_deg(self) -> float:
         """Each hip's extension limit as the physics has it now, deg of extension (positive)."""
-        model = self.physics.models[0]
-        return float(-np.degrees(model.jnt_range[model.joint(HIP_JOINTS[0]).id, 0]))
+        return float(-np.degrees(self.physics.models[0].jnt_range[self._hip_joint_ids[0], 0]))
 
     def set_hip_extension_limit_deg(self, limit_deg: float) -> None:
         """Move both hips' extension limit in every env's model (BodyConfig.hip_extension_limit_deg at run
@@ -192,8 +192,22 @@ class WalkVecEnv(VectorEnv):
         if not (np.isfinite(limit_deg) and 5.0 <= limit_deg <= 40.0):
             raise ValueError(f"hip extension limit: {limit_deg!r} deg is out of range; allowed [5, 40]")
         for model in self.physics.models:
-            for joint in HIP_JOINTS:
-                model.jnt_range[model.joint(joint).id, 0] = -np.radians(limit_deg)
+            model.jnt_range[self._hip_joint_ids, 0] = -np.radians(limit_deg)
+
+    def hip_extension_limit_moment_nm(self) -> np.ndarray:
+        """(N, 2) flexion moment the extension limit puts on each hip (left, right) in the last physics
+        step, Nm (>= 0; 0 off the limit): what the joint's stop, not a muscle, holds."""
+        if self.physics.backend != "threads":
+            raise ValueError("hip extension limit moment: needs the 'threads' backend (per-env MjData)")
+        out = np.zeros((self.num_envs, 2))
+        hips = self._hip_joint_ids
+        for i, d in enumerate(self.physics.datas):
+            rows = np.flatnonzero((d.efc_type == mujoco.mjtConstraint.mjCNSTR_LIMIT_JOINT) & np.isin(d.efc_id, hips))
+            for row in rows:
+                j = int(d.efc_id[row])
+                if d.qpos[self.physics.models[i].jnt_qposadr[j]] < 0.0:  # the extension side's stop (row Jacobian +1)
+                    out[i, hips.index(j)] = d.efc_force[row]
+        return out
 
     def set_frontal_support(self, turn_nm_per_rad: float, turn_nm_s_per_rad: float, lateral_n_per_m: float,
                             lateral_n_s_per_m: float) -> None:

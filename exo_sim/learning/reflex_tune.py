@@ -135,6 +135,7 @@ class ReflexTuneConfig:
     slope_offset_step_deg: float = param(0.5, "Slope curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, deg.", gt=0.0, le=15.0)
     speed_offset_start_mps: float = param(0.0, "Speed curriculum: the commanded speeds start this far from speeds_mps, m/s (0 = off).", ge=-2.0, le=2.0)
     speed_offset_step_mps: float = param(0.05, "Speed curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, m/s.", gt=0.0, le=1.0)
+    hip_limit_weight: float = param(0.0, "Weight of the mean flexion moment the hips' extension limits hold while alive (WalkVecEnv.hip_extension_limit_moment_nm, mean of the two hips, Nm per kg of body mass): the tuned gaits hang the stance hip on its stop, which holds 0.6 Nm/kg on average and about 3 Nm/kg in late stance (stop 40), so that the search prefers a hip held by its muscles (0 = off; measured only when on).", ge=0.0)
     hip_extension_limit_target_deg: float | None = param(None, "Hip extension limit curriculum: the hips' extension limit widens from the body's own (BodyConfig.hip_extension_limit_deg, else myo-sim's) toward this, deg, by hip_extension_limit_step_deg after each generation whose best candidate walks every run (null = off). Gaits tuned on myolegs26's 20 deg limit rest on it and fall within 2 s if it is widened by 4 deg (stop 40).", ge=5.0, le=40.0)
     hip_extension_limit_step_deg: float = param(1.0, "Hip extension limit curriculum: deg added to the limit per walking generation.", gt=0.0, le=10.0)
     curriculum_speed_tol_mps: float = param(0.0, "The slope and speed curricula also wait until that best candidate's mean speed on every run is within this of the cost's speed, m/s (0 = walking every run is enough).", ge=0.0, le=2.0)
@@ -208,6 +209,8 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     effort, activation = np.zeros(n), np.zeros(n)
     pitch_sum, pitch_sq = np.zeros(n), np.zeros(n)
     support_load = np.zeros(n)
+    hip_limit_load = np.zeros(n)
+    body_mass_kg = env.sim.total_mass_kg
     quat = env.obs_layout.slices()["pelvis_quat"]
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
     x_end = x0.copy()
@@ -223,6 +226,8 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
         pitch_sum += alive * pitch
         pitch_sq += alive * pitch**2
         support_load += alive * env.frontal_support_load()
+        if cfg.hip_limit_weight:
+            hip_limit_load += alive * env.hip_extension_limit_moment_nm().mean(axis=1) / body_mass_kg
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
         t_alive += alive * env.cfg.policy_dt_s
         # Standing or creeping is not walking: stop those runs early (cost as a fall, and faster).
@@ -238,9 +243,10 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     n_alive = t / env.cfg.policy_dt_s
     pitch_sd = np.sqrt(np.maximum(pitch_sq / n_alive - (pitch_sum / n_alive) ** 2, 0.0))
     cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - target), 1.5)
-            + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd + cfg.support_weight * support_load / n_alive)
+            + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd + cfg.support_weight * support_load / n_alive
+            + cfg.hip_limit_weight * hip_limit_load / n_alive)
     return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive,
-                  "support_load": support_load / n_alive}
+                  "support_load": support_load / n_alive, "hip_limit_nm_per_kg": hip_limit_load / n_alive}
 
 
 #: Fresh start seeds are drawn from here up: clear of the fixed tuning seeds and the held-out starts (0-99).
@@ -359,7 +365,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             starts = fresh_start_seeds(cfg, es.countiter + 1)
             runs = [(v + speed_offset, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in starts]
             per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": [],
-                                                    "support_load": []}
+                                                    "support_load": [], "hip_limit_nm_per_kg": []}
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
                 costs += c / len(runs)
@@ -396,7 +402,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "slope_offset_deg": offset, "speed_offset_mps": speed_offset,
                    "gen_best_speed_mps": float(info["speed_mps"][i]), "gen_best_max_speed_error_mps": float(speed_err[i]),
                    "frontal_support_nm_per_rad": frontal[0], "lateral_support_n_per_m": frontal[2],
-                   "gen_best_support_load": float(info["support_load"][i]), "hip_extension_limit_deg": hip_limit}
+                   "gen_best_support_load": float(info["support_load"][i]), "hip_extension_limit_deg": hip_limit,
+                   "gen_best_hip_limit_nm_per_kg": float(info["hip_limit_nm_per_kg"][i])}
             _append_csv(run_dir / "progress.csv", row)
             if ready[i]:
                 # The last candidate that walked every run, with the aids it walked under: a curriculum's
