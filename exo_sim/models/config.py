@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -9,8 +10,8 @@ from exo_interfaces.params import check_fields, param
 
 BodyName = Literal["myolegs26", "myolegs", "myolegs26_sagittal", "myolegs_sagittal"]
 
-#: Each hip's extension limit in myo-sim's models, deg (myolegs26_chain.xml: -0.349 rad; myolegs_chain.xml: -0.5236 rad).
-MYO_SIM_HIP_EXTENSION_LIMIT_DEG = {"myolegs26": 20.0, "myolegs": 30.0}
+#: Each hip's extension limit in myo-sim's models, deg (myolegs26_chain.xml: -0.349 rad; myolegs_chain.xml: -0.523599 rad).
+MYO_SIM_HIP_EXTENSION_LIMIT_DEG = {"myolegs26": math.degrees(0.349), "myolegs": math.degrees(0.523599)}
 
 #: AK80-9 rated peak torque; no config may ask the simulated motor for more.
 AK80_9_PEAK_TORQUE_NM = 18.0
@@ -60,7 +61,8 @@ class BodyConfig:
     hip_extension_limit_deg: float | None = param(
         None,
         "Each hip's flexion joint limit on the extension side, deg of extension (positive); null keeps myo-sim's: "
-        "20 deg on myolegs26, 30 on myolegs (and in OpenSim's gait models). The myolegs26 gaits tuned here hold the "
+        "0.349 rad (19.996 deg) on myolegs26, 0.5236 rad (30 deg) on myolegs (and in OpenSim's gait models). 20.0 is "
+        "not null: the walks are chaotic, and a 0.004 deg change moves single falls (stop 40). The myolegs26 gaits tuned here hold the "
         "stance hip on its 20 deg limit for a third to half of the stride (artifacts/teacher/README.md, stop 38), so "
         "the limit, not the muscles, ends hip extension in late stance.",
         ge=5.0, le=40.0,
