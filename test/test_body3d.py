@@ -23,6 +23,7 @@ from exo_sim.learning.reflex import (
     FRONTAL_NAMES,
     FRONTAL_PLACE_NAMES,
     FRONTAL_PUSH_NAMES,
+    HIP_EXT_GATE_NAMES,
     INITIAL,
     NAMES,
     ExcitationProjector,
@@ -30,7 +31,7 @@ from exo_sim.learning.reflex import (
     from_dict,
     to_dict,
 )
-from exo_sim.learning.reflex_tune import ReflexTuneConfig, rollout_cost, tune
+from exo_sim.learning.reflex_tune import ReflexTuneConfig, rollout_cost, searched_param, tune
 from exo_sim.models import BodyConfig
 from exo_sim.models.body import body_spec, compile_spec
 from exo_sim.models.build import build_model
@@ -339,12 +340,12 @@ def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path
         if env_cfg is ENV_3D:
             cfg = dataclasses.replace(cfg, frontal_support_nm_per_rad=100.0, frontal_support_generations=2)
         unsearched = tuple(n for flag, names in groups.items() if flag not in flags for n in names)
-        unsearched += FRONTAL_NAMES if env_cfg is ENV_SAGITTAL else ()
+        unsearched += (FRONTAL_NAMES if env_cfg is ENV_SAGITTAL else ()) + HIP_EXT_GATE_NAMES
         run = tmp_path / name
         best = tune(cfg, run)
         assert pickle.loads((run / "es.pkl").read_bytes()).N == len(NAMES) - len(unsearched)
-        # What it does not search stays where it started (0: no frontal drive).
-        assert all(best["params"][n] == 0.0 for n in unsearched)
+        # What it does not search stays where it started (the built-in guess: 0, no frontal drive, no gate).
+        assert all(best["params"][n] == to_dict(INITIAL)[n] for n in unsearched)
         if env_cfg is ENV_3D:
             assert best["aids"][-4] == 100.0  # generation 1 under full frontal support
 
@@ -365,3 +366,31 @@ def test_gated_frontal_support_falls_only_after_generations_that_walk(tmp_path: 
     tune(stuck, tmp_path / "stuck")
     assert json.loads((tmp_path / "stuck" / "curriculum.json").read_text())["frontal_support_fraction"] == 1.0
     assert not (tmp_path / "stuck" / "ready.json").exists()
+
+
+def test_hip_extension_gate_turns_the_stance_hip_from_extensors_to_flexor_past_its_onset(env3d: WalkVecEnv) -> None:
+    ctrl = ReflexController(env3d)
+    m, s = env3d.index.muscles, env3d.obs_layout.slices()
+    hip_l = ctrl.legs[0].hip
+    gate = from_dict({**to_dict(INITIAL), "hipext_onset": -0.2, "hipext_inhib": 0.5, "hipext_flex": 2.0})
+
+    def drives(params: np.ndarray, hip_rad: float) -> np.ndarray:
+        obs = _state(env3d)  # left foot down
+        obs[:, s["joint_pos_rad"].start + hip_l] = hip_rad
+        u = ctrl(obs, params)
+        return np.array([u[0, m.index(f"{name}_l")] for name in ("glutmax", "hamstrings", "iliopsoas")])
+
+    # Inside the onset the gate does nothing; 0.1 rad beyond it, extensors -0.05 and flexor +0.2 (before clipping).
+    np.testing.assert_allclose(drives(gate, -0.15), drives(INITIAL, -0.15))
+    off, on = drives(INITIAL, -0.3), drives(gate, -0.3)
+    np.testing.assert_allclose(on[2] - off[2], 0.2)
+    assert np.all(on[:2] <= off[:2]) and np.all(on[:2] >= off[:2] - 0.05 - 1e-12)
+    # Older parameter files (no gate names) load with the gains at 0: no gate.
+    assert to_dict(INITIAL)["hipext_inhib"] == to_dict(INITIAL)["hipext_flex"] == 0.0
+
+
+def test_hip_extension_gate_is_searched_only_where_the_config_asks() -> None:
+    for env_cfg in (ENV_SAGITTAL, ENV_3D):
+        for flag in (False, True):
+            cfg = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, hip_ext_gate=flag)
+            assert all(searched_param(cfg, n) == flag for n in HIP_EXT_GATE_NAMES)

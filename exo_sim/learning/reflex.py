@@ -126,6 +126,15 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     # fall. A term on the pelvis's heading both turns that velocity toward the heading's frame (a gain
     # of -sw_abd_vel x speed does so to first order) and lets the placement steer; CMA-ES picks the sign.
     "sw_abd_yaw": (0.0, 0.3, -3.0, 3.0),  # swing abduction target per rad of heading turned toward the swing side
+    # Hip extension gate (stop 40): the tuned gaits hold the stance hip on myolegs26's 20 deg extension stop for a
+    # third of the stride, the stop holding 0.6 Nm/kg on average and about 3 Nm/kg in late stance, while gluteus
+    # maximus pushes into it (0.9 Nm/kg): the trunk-balance drive knows nothing of the hip angle. In cats, hip
+    # extension is the afferent signal that ends stance (Grillner & Rossignol 1978). Past an onset angle, the
+    # stance hip's extensor drive (gluteus maximus, hamstrings) falls and its flexor drive (iliopsoas) rises, per
+    # rad beyond the onset. 0 = off, as before.
+    "hipext_onset": (-0.25, 0.05, -0.35, 0.0),  # stance hip angle (rad, extension negative) where the gate starts
+    "hipext_inhib": (0.0, 1.0, 0.0, 10.0),  # stance extensor drive removed per rad of extension beyond the onset
+    "hipext_flex": (0.0, 1.0, 0.0, 10.0),  # stance iliopsoas drive added per rad of extension beyond the onset
 }
 #: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
 FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_abd_kp", "sw_abd_kd")
@@ -138,6 +147,8 @@ FRONTAL_PUSH_NAMES = ("fr_push_dsup",)
 FRONTAL_PLACE_NAMES = ("sw_abd_pos",)
 #: Foot placement by the pelvis's heading, likewise (ReflexTuneConfig.frontal_heading).
 FRONTAL_HEADING_NAMES = ("sw_abd_yaw",)
+#: The hip extension gate: searched on any body only where the tuning config asks (ReflexTuneConfig.hip_ext_gate).
+HIP_EXT_GATE_NAMES = ("hipext_onset", "hipext_inhib", "hipext_flex")
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
 SPACE = ParamSpace(PARAMS, "reflex parameter")
@@ -231,6 +242,7 @@ class ReflexController:
             hip, hip_vel = jp[:, leg.hip], jv[:, leg.hip]
             # ---- stance
             push = p["sol_slope"] * slope - p["sol_speed"] * speed_err
+            beyond = np.maximum(p["hipext_onset"] - hip, 0.0)  # rad of extension past the gate's onset
             push_off = p["sol_dsup"] * trailing  # in both laws: the trailing leg may already swing while its toe is down
             st = {
                 "soleus": p["sol_p0"] + push + p["sol_gf"] * f["soleus"] + push_off,
@@ -240,9 +252,9 @@ class ReflexController:
                 "tibant": p["ta_p0"] + p["ta_gl"] * np.maximum(ln["tibant"] - p["ta_loff"], 0.0)
                 - p["ta_sol_inhib"] * f["soleus"],
                 "glutmax": p["glu_p0"] + p["glu_slope"] * slope - p["glu_speed"] * speed_err + np.maximum(bal, 0.0) * share
-                - p["swing_init"] * trailing,
-                "hamstrings": p["ham_p0"] + p["ham_bal"] * np.maximum(bal, 0.0) * share,
-                "iliopsoas": p["hfl_p0"] + np.maximum(-bal, 0.0) * share + p["swing_init"] * trailing,
+                - p["swing_init"] * trailing - p["hipext_inhib"] * beyond,
+                "hamstrings": p["ham_p0"] + p["ham_bal"] * np.maximum(bal, 0.0) * share - p["hipext_inhib"] * beyond,
+                "iliopsoas": p["hfl_p0"] + np.maximum(-bal, 0.0) * share + p["swing_init"] * trailing + p["hipext_flex"] * beyond,
                 "bifemsh": p["vas_knee_inhib"] * 0.25 * knee_ext + p["bfsh_dsup"] * trailing,
                 "rectfem": p["hfl_p0"] * 0.5 + p["swing_init"] * 0.5 * trailing,
                 "fdl": p["toe_p0"], "edl": p["toe_p0"],

@@ -63,6 +63,7 @@ from exo_sim.learning.reflex import (
     FRONTAL_NAMES,
     FRONTAL_PLACE_NAMES,
     FRONTAL_PUSH_NAMES,
+    HIP_EXT_GATE_NAMES,
     INITIAL,
     NAMES,
     SCALE,
@@ -83,6 +84,8 @@ SECTION = "reflex_tuning"
 #: the config flag of the same name asks, so the runs from before them resume in their own dimensions.
 OPTIONAL_3D_GROUPS: dict[str, tuple[str, ...]] = {"frontal_drives": FRONTAL_DRIVE_NAMES, "frontal_push": FRONTAL_PUSH_NAMES,
                                                    "frontal_place": FRONTAL_PLACE_NAMES, "frontal_heading": FRONTAL_HEADING_NAMES}
+#: Groups added later that act on any body, each searched only where its config flag asks.
+OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {"hip_ext_gate": HIP_EXT_GATE_NAMES}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,6 +127,7 @@ class ReflexTuneConfig:
     frontal_drives: bool = param(False, "On a 3D body, also search the separate stance abductor drive and adductor inhibition (reflex.FRONTAL_DRIVE_NAMES); off, they stay at their starting values, as in the runs from before they existed.")
     frontal_push: bool = param(False, "On a 3D body, also search the lateral push-off (reflex.FRONTAL_PUSH_NAMES); off, it stays at its starting value.")
     frontal_place: bool = param(False, "On a 3D body, also search the swing foot placement by the pelvis's offset from the stance heel (reflex.FRONTAL_PLACE_NAMES); off, it stays at its starting value.")
+    hip_ext_gate: bool = param(False, "Also search the stance hip's extension gate (reflex.HIP_EXT_GATE_NAMES: extensor drive down, flexor drive up past an onset angle), on any body; off, it stays at its starting value (gains 0: no gate).")
     frontal_heading: bool = param(False, "On a 3D body, also search the swing foot placement by the pelvis's heading (reflex.FRONTAL_HEADING_NAMES); off, it stays at its starting value.")
     slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
@@ -178,8 +182,12 @@ class ReflexTuneConfig:
 
 def searched_param(cfg: ReflexTuneConfig, name: str) -> bool:
     """Whether CMA-ES searches the reflex parameter ``name`` (the rest stay at their starting values):
-    the frontal-plane ones only on a body whose hips adduct, and each optional 3D group only there and
-    where its config flag asks (OPTIONAL_3D_GROUPS)."""
+    the frontal-plane ones only on a body whose hips adduct, each optional 3D group only there and
+    where its config flag asks (OPTIONAL_3D_GROUPS), and each later group on any body where its flag
+    asks (OPTIONAL_GROUPS)."""
+    for flag, names in OPTIONAL_GROUPS.items():
+        if name in names:
+            return bool(getattr(cfg, flag))
     for flag, names in OPTIONAL_3D_GROUPS.items():
         if name in names:
             return not cfg.env.body.sagittal and bool(getattr(cfg, flag))
