@@ -16,5 +16,8 @@ for limit in own 20 22 25; do
   $P artifacts/teacher/tuning/body3d/runs/b3d_fresh8_heading_s9_more/mean.json --config config/train/reflex_160_3d_stance.yaml \
     --speed 1.0 --starts $ST $([ $limit = own ] || echo --limit-deg $limit) 2>/dev/null > $H/limit_sweep_3d_$limit.txt
 done
-.venv/bin/python artifacts/teacher/tuning/body3d/paired_starts.py $H/limit_sweep_3d_own.txt $H/limit_sweep_3d_20.txt \
-  $H/limit_sweep_3d_22.txt $H/limit_sweep_3d_25.txt > $H/limit_sweep_3d_paired.txt
+# First: limit_load.py at the model's own stop against stop 39's probe_frontal.py output (the same walks, start by start).
+{ .venv/bin/python artifacts/teacher/tuning/body3d/paired_starts.py \
+    artifacts/teacher/tuning/body3d/probe24_b3d_fresh8_heading_s9_more_mean.txt $H/limit_sweep_3d_own.txt
+  .venv/bin/python artifacts/teacher/tuning/body3d/paired_starts.py $H/limit_sweep_3d_own.txt $H/limit_sweep_3d_20.txt \
+    $H/limit_sweep_3d_22.txt $H/limit_sweep_3d_25.txt; } > $H/limit_sweep_3d_paired.txt
