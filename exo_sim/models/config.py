@@ -61,7 +61,7 @@ class BodyConfig:
     hip_extension_limit_deg: float | None = param(
         None,
         "Each hip's flexion joint limit on the extension side, deg of extension (positive); null keeps myo-sim's: "
-        "0.349 rad (19.996 deg) on myolegs26, 0.5236 rad (30 deg) on myolegs (and in OpenSim's gait models). 20.0 is "
+        "0.349 rad (19.996 deg) on myolegs26, 0.5236 rad (30 deg) on myolegs. 20.0 is "
         "not null: the walks are chaotic, and a 0.004 deg change moves single falls. The myolegs26 gaits tuned here rest "
         "the stance hip on its 20 deg limit for a third of the stride or more, gluteus maximus pushing into it, and "
         "fall within 2 s if it is 4 deg wider (artifacts/teacher/README.md, stops 38 and 40).",
