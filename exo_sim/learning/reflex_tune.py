@@ -80,12 +80,13 @@ logger = logging.getLogger(__name__)
 SECTION = "reflex_tuning"
 
 
-#: Reflex parameter groups added after 3D runs had started, each searched (on a 3D body) only where
-#: the config flag of the same name asks, so the runs from before them resume in their own dimensions.
-OPTIONAL_3D_GROUPS: dict[str, tuple[str, ...]] = {"frontal_drives": FRONTAL_DRIVE_NAMES, "frontal_push": FRONTAL_PUSH_NAMES,
-                                                   "frontal_place": FRONTAL_PLACE_NAMES, "frontal_heading": FRONTAL_HEADING_NAMES}
-#: Groups added later that act on any body, each searched only where its config flag asks.
-OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {"hip_ext_gate": HIP_EXT_GATE_NAMES}
+#: Reflex parameter groups added after runs had started, each searched only where the config flag of the
+#: same name asks, so the runs from before them resume in their own dimensions.
+OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {"frontal_drives": FRONTAL_DRIVE_NAMES, "frontal_push": FRONTAL_PUSH_NAMES,
+                                               "frontal_place": FRONTAL_PLACE_NAMES, "frontal_heading": FRONTAL_HEADING_NAMES,
+                                               "hip_ext_gate": HIP_EXT_GATE_NAMES}
+#: Those that act only on a body whose hips adduct (refused on the sagittal ones).
+OPTIONAL_3D_FLAGS = frozenset({"frontal_drives", "frontal_push", "frontal_place", "frontal_heading"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,7 +157,7 @@ class ReflexTuneConfig:
                              f"body's own limit {self.env.body.hip_extension_limit:g} deg; the curriculum only widens it")
         if any(self.frontal_support(1.0)) and self.env.body.sagittal:
             raise ValueError(f"ReflexTuneConfig: frontal support needs a 3D body, not {self.env.body.name!r}")
-        for flag in OPTIONAL_3D_GROUPS:
+        for flag in OPTIONAL_3D_FLAGS:
             if getattr(self, flag) and self.env.body.sagittal:
                 raise ValueError(f"ReflexTuneConfig: {flag} needs a 3D body, not {self.env.body.name!r}")
         if (self.slope_level_s or self.slope_ramp_s) and self.slope_approach_generations == 0:
@@ -182,15 +183,11 @@ class ReflexTuneConfig:
 
 def searched_param(cfg: ReflexTuneConfig, name: str) -> bool:
     """Whether CMA-ES searches the reflex parameter ``name`` (the rest stay at their starting values):
-    the frontal-plane ones only on a body whose hips adduct, each optional 3D group only there and
-    where its config flag asks (OPTIONAL_3D_GROUPS), and each later group on any body where its flag
-    asks (OPTIONAL_GROUPS)."""
+    the frontal-plane ones only on a body whose hips adduct, and each optional group only where its
+    config flag asks (OPTIONAL_GROUPS; the 3D ones, OPTIONAL_3D_FLAGS, also only on such a body)."""
     for flag, names in OPTIONAL_GROUPS.items():
         if name in names:
-            return bool(getattr(cfg, flag))
-    for flag, names in OPTIONAL_3D_GROUPS.items():
-        if name in names:
-            return not cfg.env.body.sagittal and bool(getattr(cfg, flag))
+            return bool(getattr(cfg, flag)) and not (flag in OPTIONAL_3D_FLAGS and cfg.env.body.sagittal)
     return not cfg.env.body.sagittal or name not in FRONTAL_NAMES
 
 
@@ -313,6 +310,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
     run_dir.mkdir(parents=True, exist_ok=True)
     # The code this process runs: read once, so a commit made while it runs is not recorded as its own.
     commit = git_commit()
+    provenance = {"config": str(run_dir / "config.json"), "commit": commit}  # ends every parameter file the run writes
     es_path, best_path = run_dir / "es.pkl", run_dir / "best.json"
     # CMA-ES searches only the parameters that act on this body (the frontal-plane ones need hips that
     # adduct); the rest stay at their starting values. So sagittal runs keep the search they always had.
@@ -391,14 +389,13 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                 best = {"cost": float(costs[i]), "generation": es.countiter, "aids": aids,
                         "t_alive_s": float(info["t_alive_s"][i]),
                         "speed_mps": float(info["speed_mps"][i]), "params": to_dict(params[i]),
-                        **({"assist": assist_profile.to_dict(profiles[i])} if profiles is not None else {}),
-                        "config": str(run_dir / "config.json"), "commit": commit}
+                        **({"assist": assist_profile.to_dict(profiles[i])} if profiles is not None else {}), **provenance}
                 best_path.write_text(json.dumps(best, indent=2))
             if cfg.fresh_starts:
                 # Under costs that change with the starts, the distribution's mean is the estimate to keep (not scored).
                 mean = from_unit(_full(es.mean[:n], searched, x_start))
                 (run_dir / "mean.json").write_text(json.dumps({"generation": es.countiter, "aids": aids, "params": to_dict(mean),
-                                                               "config": str(run_dir / "config.json"), "commit": commit}, indent=2))
+                                                               **provenance}, indent=2))
             es_path.write_bytes(pickle.dumps(es))
             row = {"generation": es.countiter, "evaluations": es.countevals, "best_cost": best["cost"],
                    "gen_best_cost": float(costs[i]), "gen_median_cost": float(np.median(costs)),
@@ -418,7 +415,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                 # next step replaces best.json with a candidate that may not (yet) walk.
                 ready_best = {"generation": es.countiter, "aids": aids, "t_alive_s": float(info["t_alive_s"][i]),
                               "speed_mps": float(info["speed_mps"][i]), "cost": float(costs[i]),
-                              "params": to_dict(params[i]), "config": str(run_dir / "config.json"), "commit": commit}
+                              "params": to_dict(params[i]), **provenance}
                 (run_dir / "ready.json").write_text(json.dumps(ready_best, indent=2))
                 scale, offset = next_slope_scale(cfg, scale), next_slope_offset(cfg, offset)
                 speed_offset = next_speed_offset(cfg, speed_offset)
