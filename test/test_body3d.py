@@ -26,6 +26,7 @@ from exo_sim.learning.reflex import (
     HIP_EXT_GATE_NAMES,
     INITIAL,
     NAMES,
+    SPEED_OFFSET_NAMES,
     ExcitationProjector,
     ReflexController,
     from_dict,
@@ -340,7 +341,7 @@ def test_cma_searches_the_frontal_parameters_only_where_the_hips_adduct(tmp_path
         if env_cfg is ENV_3D:
             cfg = dataclasses.replace(cfg, frontal_support_nm_per_rad=100.0, frontal_support_generations=2)
         unsearched = tuple(n for flag, names in groups.items() if flag not in flags for n in names)
-        unsearched += (FRONTAL_NAMES if env_cfg is ENV_SAGITTAL else ()) + HIP_EXT_GATE_NAMES
+        unsearched += (FRONTAL_NAMES if env_cfg is ENV_SAGITTAL else ()) + HIP_EXT_GATE_NAMES + SPEED_OFFSET_NAMES
         run = tmp_path / name
         best = tune(cfg, run)
         assert pickle.loads((run / "es.pkl").read_bytes()).N == len(NAMES) - len(unsearched)

@@ -117,6 +117,28 @@ def test_projector_and_action_map_round_trip(env) -> None:
     np.testing.assert_allclose(amap.to_env(amap.to_policy(a)), a)
 
 
+def test_speed_command_offset_is_the_node_at_the_shifted_command(env) -> None:
+    from exo_sim.learning.reflex import INITIAL, SPEED_OFFSET_NAMES, ReflexController, from_dict, to_dict
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, searched_param
+
+    obs, _ = env.reset(seed=0, options={"speed_mps": 1.6})
+    v = env.obs_layout.slices()["target_speed_mps"]
+    ctrl = ReflexController(env)
+    # Every speed term on (as a node tuned with them): the offset must reach all of them.
+    base = {**to_dict(INITIAL), "sw_speed_gain": 0.3, "sw_target_speed": -0.7, "lean_ref_speed": 0.2, "lean_vfb": 0.1,
+            "sol_speed": 0.4, "glu_speed": 0.3}
+    at_16 = ctrl(obs, from_dict(base))
+    slow = obs.copy()
+    slow[:, v] = 0.8
+    # Equal up to the float32 rounding of the observed command (1.6 against 0.8 + 0.8).
+    np.testing.assert_allclose(ctrl(slow, from_dict({**base, "speed_cmd_offset": 0.8})), at_16, rtol=0, atol=1e-6)
+    assert not np.allclose(ctrl(slow, from_dict(base)), at_16)  # without it the command does matter
+    assert to_dict(INITIAL)["speed_cmd_offset"] == 0.0  # older files: the command as given
+    for flag in (False, True):
+        cfg = ReflexTuneConfig(env=env.cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.05, popsize=4, speed_cmd_offset=flag)
+        assert all(searched_param(cfg, n) == flag for n in SPEED_OFFSET_NAMES)
+
+
 def test_mirror_augment_is_an_involution(env) -> None:
     from exo_sim.learning.vec_adapter import OBS_GROUP, mirror_augment
 

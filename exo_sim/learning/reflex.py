@@ -135,6 +135,11 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "hipext_onset": (-0.25, 0.05, -0.35, 0.0),  # stance hip angle (rad, extension negative) where the gate starts
     "hipext_inhib": (0.0, 1.0, 0.0, 10.0),  # stance extensor drive removed per rad of extension beyond the onset
     "hipext_flex": (0.0, 1.0, 0.0, 10.0),  # stance iliopsoas drive added per rad of extension beyond the onset
+    # Speed command offset (stop 41): the laws above read the commanded speed v* through speed_err and dv only, so
+    # adding an offset to v* is exactly the node running at v* + offset. A node that walks at one command can start a
+    # search at another (the +5 deg node climbs 0.65 m/s only when 1.6 m/s is commanded, its speed-deficit push doing
+    # the climbing, and falls back within 1 s at 0.8). 0 = the command as given, as before.
+    "speed_cmd_offset": (0.0, 0.1, -1.0, 1.0),  # m/s added to the commanded speed the laws see
 }
 #: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
 FRONTAL_NAMES = ("fr_bal_kp", "fr_bal_kd", "sw_abd_target", "sw_abd_vel", "sw_abd_kp", "sw_abd_kd")
@@ -149,6 +154,8 @@ FRONTAL_PLACE_NAMES = ("sw_abd_pos",)
 FRONTAL_HEADING_NAMES = ("sw_abd_yaw",)
 #: The hip extension gate: searched on any body only where the tuning config asks (ReflexTuneConfig.hip_ext_gate).
 HIP_EXT_GATE_NAMES = ("hipext_onset", "hipext_inhib", "hipext_flex")
+#: The speed command offset, likewise (ReflexTuneConfig.speed_cmd_offset).
+SPEED_OFFSET_NAMES = ("speed_cmd_offset",)
 #: Speed the condition terms are centred on, m/s.
 V_NOMINAL = 1.2
 SPACE = ParamSpace(PARAMS, "reflex parameter")
@@ -218,7 +225,7 @@ class ReflexController:
         heel_y = heel_lateral_m(feet, roll) if self.frontal else np.zeros((len(o), 2))
         yaw = pelvis_yaw_rad(o[:, s["pelvis_quat"]]) if self.frontal else np.zeros(len(o))
         exo = o[:, s["exo_torque_norm"]]  # (N, 2) left, right; + = flexion
-        v_target = o[:, s["target_speed_mps"]][:, 0]
+        v_target = o[:, s["target_speed_mps"]][:, 0] + p["speed_cmd_offset"]
         speed_err = o[:, s["com_vel_mps"]][:, 0] - v_target
         slope = o[:, s["slope_rad"]][:, 0]
         dv = v_target - V_NOMINAL

@@ -67,6 +67,7 @@ from exo_sim.learning.reflex import (
     INITIAL,
     NAMES,
     SCALE,
+    SPEED_OFFSET_NAMES,
     ExcitationProjector,
     ReflexBase,
     ReflexController,
@@ -84,7 +85,7 @@ SECTION = "reflex_tuning"
 #: same name asks, so the runs from before them resume in their own dimensions.
 OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {"frontal_drives": FRONTAL_DRIVE_NAMES, "frontal_push": FRONTAL_PUSH_NAMES,
                                                "frontal_place": FRONTAL_PLACE_NAMES, "frontal_heading": FRONTAL_HEADING_NAMES,
-                                               "hip_ext_gate": HIP_EXT_GATE_NAMES}
+                                               "hip_ext_gate": HIP_EXT_GATE_NAMES, "speed_cmd_offset": SPEED_OFFSET_NAMES}
 #: Those that act only on a body whose hips adduct (refused on the sagittal ones).
 OPTIONAL_3D_FLAGS = frozenset({"frontal_drives", "frontal_push", "frontal_place", "frontal_heading"})
 
@@ -129,6 +130,7 @@ class ReflexTuneConfig:
     frontal_push: bool = param(False, "On a 3D body, also search the lateral push-off (reflex.FRONTAL_PUSH_NAMES); off, it stays at its starting value.")
     frontal_place: bool = param(False, "On a 3D body, also search the swing foot placement by the pelvis's offset from the stance heel (reflex.FRONTAL_PLACE_NAMES); off, it stays at its starting value.")
     hip_ext_gate: bool = param(False, "Also search the stance hip's extension gate (reflex.HIP_EXT_GATE_NAMES: extensor drive down, flexor drive up past an onset angle), on any body; off, it stays at its starting value (gains 0: no gate).")
+    speed_cmd_offset: bool = param(False, "Also search the offset added to the commanded speed the reflex laws see (reflex.SPEED_OFFSET_NAMES), on any body; off, it stays at its starting value (0: the command as given).")
     frontal_heading: bool = param(False, "On a 3D body, also search the swing foot placement by the pelvis's heading (reflex.FRONTAL_HEADING_NAMES); off, it stays at its starting value.")
     slope_level_s: float = param(0.0, "Continuation aid for slopes: level walking before the ground tilts to each run's slope at generation 1 (WalkVecEnv.set_slope_approach), s; lowered linearly to zero over slope_approach_generations.", ge=0.0, le=60.0)
     slope_ramp_s: float = param(0.0, "Time over which the ground tilts to the slope at generation 1, s; lowered with slope_level_s.", ge=0.0, le=60.0)
