@@ -499,3 +499,31 @@ def test_hip_extension_limit_moment_is_the_stops_flexion_moment_and_its_cost_is_
         np.testing.assert_allclose(cost1 - cost0, 10.0 * info1["hip_limit_nm_per_kg"], atol=1e-9)
     finally:
         env.close()
+
+
+def test_impact_cost_charges_the_vertical_ground_force_above_its_threshold() -> None:
+    from exo_sim.env import EnvConfig, WalkVecEnv
+    from exo_sim.env.config import StartPoseConfig
+    from exo_sim.learning.reflex import INITIAL, ExcitationProjector, ReflexController
+    from exo_sim.learning.reflex_tune import ReflexTuneConfig, rollout_cost
+    from exo_sim.models import BodyConfig
+
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"), exo_mode="no_exo", base_hz=160.0,
+                        init_joint_noise_rad=0.0, start=StartPoseConfig(enabled=True))
+    env = WalkVecEnv(env_cfg, 2, autoreset=False)
+    try:
+        ctrl, proj = ReflexController(env), ExcitationProjector(env)
+        params = np.tile(INITIAL, (2, 1))
+        base = ReflexTuneConfig(env=env_cfg, speeds_mps=(1.0,), seeds=(0,), duration_s=0.5, popsize=4)
+        cost0, info0 = rollout_cost(env, ctrl, proj, params, base, 1.0, 0)
+        low = dataclasses.replace(base, impact_threshold_bw=0.5)
+        _, info_low = rollout_cost(env, ctrl, proj, params, low, 1.0, 0)
+        # Half a second of landing from the start: the feet carry about a body weight between them, more at impact.
+        assert np.all(info_low["impact_bw"] > info0["impact_bw"]) and np.all(info_low["impact_bw"] > 0.0)
+        high = dataclasses.replace(base, impact_threshold_bw=10.0)
+        assert np.all(rollout_cost(env, ctrl, proj, params, high, 1.0, 0)[1]["impact_bw"] == 0.0)
+        weighted = dataclasses.replace(low, impact_weight=5.0)
+        cost1, info1 = rollout_cost(env, ctrl, proj, params, weighted, 1.0, 0)
+        np.testing.assert_allclose(cost1 - cost0, 5.0 * info1["impact_bw"], atol=1e-9)  # the rest of the cost unchanged
+    finally:
+        env.close()

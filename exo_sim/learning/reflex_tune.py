@@ -142,6 +142,8 @@ class ReflexTuneConfig:
     slope_offset_step_deg: float = param(0.5, "Slope curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, deg.", gt=0.0, le=15.0)
     speed_offset_start_mps: float = param(0.0, "Speed curriculum: the commanded speeds start this far from speeds_mps, m/s (0 = off).", ge=-2.0, le=2.0)
     speed_offset_step_mps: float = param(0.05, "Speed curriculum: the offset moves this much toward 0 after each generation whose best candidate walks every run to the end, m/s.", gt=0.0, le=1.0)
+    impact_weight: float = param(0.0, "Weight of the mean vertical ground force above impact_threshold_bw, both feet, per body weight, sampled at the policy rate while alive: the tuned gaits land with 2.8-5 body weights (people 1.1-1.3) and lose 0.3-0.6 W/kg to the ground on level walks (stop 26), which a faster level gait would have to spend on speed (stop 41; 0 = off).", ge=0.0)
+    impact_threshold_bw: float = param(1.5, "Vertical ground force per foot above which impact_weight charges, body weights.", gt=0.0, le=10.0)
     hip_limit_weight: float = param(0.0, "Weight of the mean flexion moment the hips' extension limits hold while alive (WalkVecEnv.hip_extension_limit_moment_nm, mean of the two hips, Nm per kg of body mass): the tuned gaits hang the stance hip on its stop, which holds 0.6 Nm/kg on average and about 3 Nm/kg in late stance (stop 40), so that the search prefers a hip held by its muscles (0 = off; measured only when on).", ge=0.0)
     hip_extension_limit_target_deg: float | None = param(None, "Hip extension limit curriculum: the hips' extension limit widens from the body's own (BodyConfig.hip_extension_limit_deg, else myo-sim's) toward this, deg, by hip_extension_limit_step_deg after each generation whose best candidate walks every run (null = off). Gaits tuned on myolegs26's 20 deg limit rest on it and fall within 2 s if it is widened by 4 deg (stop 40).", ge=5.0, le=40.0)
     hip_extension_limit_step_deg: float = param(1.0, "Hip extension limit curriculum: deg added to the limit per walking generation.", gt=0.0, le=10.0)
@@ -217,6 +219,8 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     pitch_sum, pitch_sq = np.zeros(n), np.zeros(n)
     support_load = np.zeros(n)
     hip_limit_load = np.zeros(n)
+    impact = np.zeros(n)
+    grf_z = [env.obs_layout.slices()["grf_per_bw"].start + i for i in (2, 5)]  # vertical, left and right
     body_mass_kg = env.sim.total_mass_kg
     quat = env.obs_layout.slices()["pelvis_quat"]
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
@@ -233,6 +237,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
         pitch_sum += alive * pitch
         pitch_sq += alive * pitch**2
         support_load += alive * env.frontal_support_load()
+        impact += alive * np.maximum(obs[:, grf_z] - cfg.impact_threshold_bw, 0.0).sum(axis=1)
         if cfg.hip_limit_weight:
             hip_limit_load += alive * env.hip_extension_limit_moment_nm().mean(axis=1) / body_mass_kg
         x_end = np.where(alive, env.physics.sensordata[:, env.cols.com_pos][:, 0], x_end)
@@ -251,9 +256,10 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     pitch_sd = np.sqrt(np.maximum(pitch_sq / n_alive - (pitch_sum / n_alive) ** 2, 0.0))
     cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - target), 1.5)
             + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd + cfg.support_weight * support_load / n_alive
-            + cfg.hip_limit_weight * hip_limit_load / n_alive)
+            + cfg.hip_limit_weight * hip_limit_load / n_alive + cfg.impact_weight * impact / n_alive)
     return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive,
-                  "support_load": support_load / n_alive, "hip_limit_nm_per_kg": hip_limit_load / n_alive}
+                  "support_load": support_load / n_alive, "hip_limit_nm_per_kg": hip_limit_load / n_alive,
+                  "impact_bw": impact / n_alive}
 
 
 #: Fresh start seeds are drawn from here up: clear of the fixed tuning seeds and the held-out starts (0-99).
@@ -373,7 +379,7 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             starts = fresh_start_seeds(cfg, es.countiter + 1)
             runs = [(v + speed_offset, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in starts]
             per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": [],
-                                                    "support_load": [], "hip_limit_nm_per_kg": []}
+                                                    "support_load": [], "hip_limit_nm_per_kg": [], "impact_bw": []}
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
                 costs += c / len(runs)
@@ -410,7 +416,8 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
                    "gen_best_speed_mps": float(info["speed_mps"][i]), "gen_best_max_speed_error_mps": float(speed_err[i]),
                    "frontal_support_nm_per_rad": frontal[0], "lateral_support_n_per_m": frontal[2],
                    "gen_best_support_load": float(info["support_load"][i]), "hip_extension_limit_deg": hip_limit,
-                   "gen_best_hip_limit_nm_per_kg": float(info["hip_limit_nm_per_kg"][i])}
+                   "gen_best_hip_limit_nm_per_kg": float(info["hip_limit_nm_per_kg"][i]),
+                   "gen_best_impact_bw": float(info["impact_bw"][i])}
             _append_csv(run_dir / "progress.csv", row)
             if ready[i]:
                 # The last candidate that walked every run, with the aids it walked under: a curriculum's
