@@ -136,9 +136,10 @@ PARAMS: dict[str, tuple[float, float, float, float]] = {
     "hipext_inhib": (0.0, 1.0, 0.0, 10.0),  # stance extensor drive removed per rad of extension beyond the onset
     "hipext_flex": (0.0, 1.0, 0.0, 10.0),  # stance iliopsoas drive added per rad of extension beyond the onset
     # Speed command offset (stop 41): the laws above read the commanded speed v* through speed_err and dv only, so
-    # adding an offset to v* is exactly the node running at v* + offset. A node that walks at one command can start a
-    # search at another (the +5 deg node climbs 0.65 m/s only when 1.6 m/s is commanded, its speed-deficit push doing
-    # the climbing, and falls back within 1 s at 0.8). 0 = the command as given, as before.
+    # with an offset they act at v* exactly as without it at v* + offset (up to the observation's float32 rounding).
+    # A node that walks at one command can so start a search at another: the +5 deg node climbs 0.65 m/s only when
+    # 1.6 m/s is commanded, its speed-deficit push doing the climbing, and falls back within 1 s at 0.8. The env's
+    # start speed (init_speed_fraction x v*) does not move with it. 0 = the command as given, as before.
     "speed_cmd_offset": (0.0, 0.1, -1.0, 1.0),  # m/s added to the commanded speed the laws see
 }
 #: The frontal-plane parameters: searched only on a body whose hips can adduct (not the sagittal ones).
