@@ -220,7 +220,7 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     support_load = np.zeros(n)
     hip_limit_load = np.zeros(n)
     impact = np.zeros(n)
-    grf_z = [env.obs_layout.slices()["grf_per_bw"].start + i for i in (2, 5)]  # vertical, left and right
+    grf_z = [env.obs_layout.slices()["grf_per_bw"].start + leg.grf_z for leg in ctrl.legs]  # vertical, per foot
     body_mass_kg = env.sim.total_mass_kg
     quat = env.obs_layout.slices()["pelvis_quat"]
     x0 = env.physics.sensordata[:, env.cols.com_pos][:, 0].copy()
@@ -378,13 +378,12 @@ def tune(cfg: ReflexTuneConfig, run_dir: Path, *, resume: bool = False, generati
             info: dict[str, np.ndarray] = {}
             starts = fresh_start_seeds(cfg, es.countiter + 1)
             runs = [(v + speed_offset, scale * g + offset, s) for v in cfg.speeds_mps for g in cfg.slopes_deg for s in starts]
-            per_run: dict[str, list[np.ndarray]] = {"t_alive_s": [], "speed_mps": [], "pitch_sd_rad": [], "activation": [],
-                                                    "support_load": [], "hip_limit_nm_per_kg": [], "impact_bw": []}
+            infos = []
             for speed, slope, seed in runs:
                 c, info = rollout_cost(env, ctrl, proj, params, cfg, speed, seed, slope, profiles)
                 costs += c / len(runs)
-                for k in per_run:
-                    per_run[k].append(info[k])
+                infos.append(info)
+            per_run = {k: [inf[k] for inf in infos] for k in infos[0]}  # each measure rollout_cost returns, per run
             walked_all = np.min(per_run["t_alive_s"], axis=0) >= cfg.duration_s - 0.5 * env.cfg.policy_dt_s
             # Each run's speed error against its cost speed: a curriculum step waits for the gait to keep its speed.
             speed_err = np.max([np.abs(v - (cfg.cost_speed_mps or r[0])) for v, r in zip(per_run["speed_mps"], runs)], axis=0)
