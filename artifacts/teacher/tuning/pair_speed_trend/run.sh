@@ -8,19 +8,25 @@
 # Held speeds, fixed before any run: each node's mean speed on its own condition (starts 40-49,
 # tuning/starts/select.txt; slope_m5c from held-out seed 0, whose walks at 1.2 m/s are 1.24-1.25).
 #   run.sh SIDE SPEED   (SIDE assist|noexo; SPEED 0.8|1.2|1.6) [SEED, default 5] -> runs/trend_SIDE_vNN_sSEED
+# Stop 42, level ground (SLOPE 0; the default -5 runs as before), now that level nodes reach 0.8 and
+# 1.2 m/s commanded: reflex_upright.json held to 0.81 m/s, speed_nodes/lv_12_s5_st6 to 1.15 (their
+# mean speeds from starts 40-49, tuning/speed_nodes/select.txt).
+#   run.sh SIDE SPEED SEED 0   (SPEED 0.8|1.2) -> runs/trend_SIDE_lvNN_sSEED
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
-side=$1 speed=$2 seed=${3:-5}
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5}
 D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
-case $speed in
-  0.8) node=$S/m5_v08_st/best.json held=0.90 ;;
-  1.2) node=$N/slope_m5c/best.json held=1.25 ;;
-  1.6) node=$S/m5_v16_st/best.json held=1.47 ;;
-  *) echo "SPEED: 0.8, 1.2 or 1.6"; exit 2 ;;
+case $slope:$speed in
+  -5:0.8) node=$S/m5_v08_st/best.json held=0.90 ;;
+  -5:1.2) node=$N/slope_m5c/best.json held=1.25 ;;
+  -5:1.6) node=$S/m5_v16_st/best.json held=1.47 ;;
+  0:0.8) node=artifacts/teacher/reflex_upright.json held=0.81 ;;
+  0:1.2) node=artifacts/teacher/tuning/speed_nodes/lv_12_s5_st6/best.json held=1.15 ;;
+  *) echo "SLOPE:SPEED: -5:0.8, -5:1.2, -5:1.6, 0:0.8 or 0:1.2"; exit 2 ;;
 esac
-tag=v$(echo "$speed" | tr -d .)
+tag=$([ "$slope" = 0 ] && echo lv || echo v)$(echo "$speed" | tr -d .)
 if [ "$side" = assist ]; then
-  person=$D/person_m5_${tag}_yield03.json
+  person=$D/person_$([ "$slope" = 0 ] && echo "$tag" || echo "m5_$tag")_yield03.json
   .venv/bin/python - "$node" "$person" <<'PY'
 import json, sys
 node = json.load(open(sys.argv[1]))
@@ -38,5 +44,5 @@ else
   echo "SIDE: assist or noexo"; exit 2
 fi
 .venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${side}_${tag}_s$seed" "${extra[@]}" \
-  --set "speeds_mps=[$speed]" --set 'slopes_deg=[-5.0]' --set sigma0=0.1 --set cost_speed_mps=$held \
+  --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set sigma0=0.1 --set cost_speed_mps=$held \
   --set seed="$seed" --set generations=40

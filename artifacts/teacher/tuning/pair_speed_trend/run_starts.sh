@@ -5,18 +5,16 @@
 # starts find those falls. Each side continues from its own stop-28 best from eight start seeds
 # (1-3, 20-24; held out: the compare seeds 0-17, whose starts are drawn from another stream) for
 # 15 s each, the same held speed and costs on both sides.
-#   run_starts.sh SIDE SPEED [SEED, default 5] -> runs/trend_st_SIDE_vNN_sSEED
+#   run_starts.sh SIDE SPEED [SEED, default 5] [SLOPE, default -5] -> runs/trend_st_SIDE_vNN_sSEED
+# (SLOPE 0, stop 42: runs/trend_st_SIDE_lvNN_sSEED). The held speed and slope are the stage-1 run's own
+# (its config.json, as run.sh set them).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
-side=$1 speed=$2 seed=${3:-5}
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5}
 D=artifacts/teacher/tuning/pair_speed_trend
-case $speed in
-  0.8) held=0.90 ;;
-  1.2) held=1.25 ;;
-  1.6) held=1.47 ;;
-  *) echo "SPEED: 0.8, 1.2 or 1.6"; exit 2 ;;
-esac
-tag=v$(echo "$speed" | tr -d .)
+tag=$([ "$slope" = 0 ] && echo lv || echo v)$(echo "$speed" | tr -d .)
+held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
+  "$D/${side}_${tag}_s$seed/config.json")
 from=$D/${side}_${tag}_s$seed/best.json
 case $side in
   assist) cfg=config/train/reflex_160_upright_assist_thigh.yaml; extra=(--set init_profile="$from") ;;
@@ -25,5 +23,5 @@ case $side in
 esac
 .venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_st_${side}_${tag}_s$seed" \
   --set init_params="$from" "${extra[@]}" \
-  --set "speeds_mps=[$speed]" --set 'slopes_deg=[-5.0]' --set "seeds=[1, 2, 3, 20, 21, 22, 23, 24]" \
+  --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[1, 2, 3, 20, 21, 22, 23, 24]" \
   --set duration_s=15.0 --set sigma0=0.08 --set cost_speed_mps=$held --set seed="$seed" --set generations=15
