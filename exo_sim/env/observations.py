@@ -17,6 +17,9 @@ _VEC = np.array([1.0, -1.0, 1.0])  # mirrored polar vector, ground frame
 _AXIAL = np.array([-1.0, 1.0, -1.0])  # mirrored angular velocity (pseudo-vector)
 _QUAT = np.array([1.0, -1.0, 1.0, -1.0])
 _SEGMENT_VEC = np.array([1.0, 1.0, -1.0])  # myo-sim segment frame: x forward, y up, z right
+#: Vertical force of the left and right foot within a ground-force block (foot_l_force then foot_r_force,
+#: x y z each): the sensor columns ``SensorColumns.grf`` and the observation ``grf_per_bw`` alike.
+GRF_Z = (2, 5)
 
 
 def pelvis_pitch_rad(quat: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ from exo_sim.env.config import EnvConfig
 from exo_sim.env.device_sensors import NAMES as DEVICE_NAMES
 from exo_sim.env.device_sensors import DeviceSensors, device_columns
 from exo_sim.env.observations import (
+    GRF_Z,
     SensorColumns,
     action_layout,
     observation_layout,
@@ -303,7 +304,7 @@ class WalkVecEnv(VectorEnv):
                 self._approach_slopes()
             self.physics.step(self._ctrl, self.cfg.substeps // ticks)
             self.time_s += self.cfg.policy_dt_s / ticks
-            self._update_phase(-self.physics.sensordata[:, self.cols.grf][:, 5] / self.body_weight_n)
+            self._update_phase(-self.physics.sensordata[:, self.cols.grf][:, GRF_Z[1]] / self.body_weight_n)
             self._update_thigh_phase(self.cfg.policy_dt_s / ticks)
         self.steps += 1
 
@@ -400,7 +401,7 @@ class WalkVecEnv(VectorEnv):
             "activation": self.physics.act.copy(),
             "moment_bio_nm": total - exo,
             "omega_rps": self.physics.qvel[:, dofs],
-            "grf_z_n": -sens[:, c.grf][:, [2, 5]],
+            "grf_z_n": -sens[:, c.grf][:, list(GRF_Z)],
             "exo_torque_nm": sens[:, c.exo_torque].copy(),
             "com_x_m": sens[:, c.com_pos][:, 0].copy(),  # forward position of the whole-body COM
         }

@@ -28,7 +28,7 @@ import numpy as np
 
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file
 from exo_sim.env.config import EnvConfig
-from exo_sim.env.observations import pelvis_pitch_rad
+from exo_sim.env.observations import GRF_Z, pelvis_pitch_rad
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning.gait import FEATURES, NORMAL_ADULT, gait_features, in_normal_range
 
@@ -79,7 +79,7 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
         obs, _r, term, _trunc, _ = env.step(policy(obs))
         sens = env.physics.sensordata[0]
         rec["x"].append(sens[c.com_pos][0])
-        rec["grf"].append(-sens[c.grf][[2, 5]])
+        rec["grf"].append(-sens[c.grf][list(GRF_Z)])
         rec["hip"].append(env.physics.qpos[0, hip_q])
         rec["knee"].append(env.physics.qpos[0, knee_q])
         rec["pitch"].append(pelvis_pitch_rad(obs[0, quat]))

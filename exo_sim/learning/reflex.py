@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 import mujoco
 import numpy as np
 
-from exo_sim.env.observations import heel_lateral_m, pelvis_lean_rad, pelvis_pitch_rad, pelvis_roll_rad, pelvis_yaw_rad
+from exo_sim.env.observations import (
+    GRF_Z,
+    heel_lateral_m,
+    pelvis_lean_rad,
+    pelvis_pitch_rad,
+    pelvis_roll_rad,
+    pelvis_yaw_rad,
+)
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.param_space import ParamSpace
@@ -192,7 +199,7 @@ class ReflexController:
         self.l_ref = np.asarray(data.actuator_length[ix.muscle_ctrl], dtype=float)  # lengths at the standing pose
         joints = list(ix.bio_joints)
         self.legs: list[_Leg] = []
-        for side, grf_z, heel_x, sign in (("l", 2, 0, 1.0), ("r", 5, 6, -1.0)):
+        for side, grf_z, heel_x, sign in (("l", GRF_Z[0], 0, 1.0), ("r", GRF_Z[1], 6, -1.0)):
             adduction = f"hip_adduction_{side}"
             # A positive turn about the joint axis a swings a foot below the hip sideways (+y) by a_x:
             # adduction where that is toward the midline (myolegs26's two axes point the same way).
