@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from exo_sim.env import EnvConfig, WalkEnv, WalkVecEnv
+from exo_sim.env.observations import GRF_Z, SensorColumns
 from exo_sim.env.synergy import MODULES, synergy_matrix
 from exo_sim.models import BodyConfig, SimModel, build_model
 
@@ -43,6 +44,13 @@ def test_spaces_and_step(sag_sim: SimModel) -> None:
     obs, r, term, trunc, info = env.step(env.action_space.sample())
     assert np.isfinite(obs).all() and np.isfinite(r)
     assert set(info["terms"]) == {"tracking", "joint_limit", "effort", "exo_effort", "exo_smoothness", "fall"}
+
+
+def test_grf_z_columns_are_the_feet_vertical_forces(sag_sim: SimModel) -> None:
+    ix = sag_sim.index
+    grf = SensorColumns.from_index(ix).grf
+    z_axis = 2  # each foot's force sensor reads x, y, z
+    assert [grf.start + c for c in GRF_Z] == [ix.sensor("foot_l_force").start + z_axis, ix.sensor("foot_r_force").start + z_axis]
 
 
 def test_same_seed_same_rollout(sag_sim: SimModel) -> None:
