@@ -8,13 +8,14 @@
 # ..._level_trend_VARIANT_lvNN_sSEED.json, tables lvNN_* and VARIANT_level_by_speed_sSEED.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 speeds=${1:-"0.8 1.2 1.6"} seed=${2:-5} pre=${3:+${3}_} slope=${4:--5}
 where=$([ "$slope" = 0 ] && echo level || echo m5)
 T=artifacts/teacher out=artifacts/compare_speed_trend
 acfg=config/train/reflex_160_upright_assist_thigh.yaml ncfg=config/train/reflex_160_upright_effort_noexo.yaml
 dirs=()
 for v in $speeds; do
-  tag=$([ "$slope" = 0 ] && echo lv || echo v)$(echo "$v" | tr -d .)
+  tag=$(pair_tag "$slope" "$v")
   person=$T/reflex_stage2_thigh_assist_${where}_trend_${pre}${tag}_s$seed.json control=$T/reflex_stage2_noexo_control_${where}_trend_${pre}${tag}_s$seed.json
   # Fresh tuning runs (pair_speed_trend/run*.sh write to the ignored runs/) replace the committed people.
   if [ -f "runs/trend_${pre}assist_${tag}_s$seed/best.json" ]; then cp "runs/trend_${pre}assist_${tag}_s$seed/best.json" "$person"; fi

@@ -4,12 +4,13 @@
 #   run_more_starts.sh ["SPEEDS"] [SEED] [VARIANT] [SLOPE]   (default "0.8 1.2 1.6", 5, "", -5; SLOPE 0 as in run.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 speeds=${1:-"0.8 1.2 1.6"} seed=${2:-5} pre=${3:+${3}_} slope=${4:--5}
 where=$([ "$slope" = 0 ] && echo level || echo m5)
 T=artifacts/teacher out=artifacts/compare_speed_trend
 dirs=()
 for v in $speeds; do
-  tag=$([ "$slope" = 0 ] && echo lv || echo v)$(echo "$v" | tr -d .)
+  tag=$(pair_tag "$slope" "$v")
   .venv/bin/python -m exo_sim compare \
     --no-exo $T/reflex_stage2_noexo_control_${where}_trend_${pre}${tag}_s$seed.json --no-exo-config config/train/reflex_160_upright_effort_noexo.yaml \
     --assisted $T/reflex_stage2_thigh_assist_${where}_trend_${pre}${tag}_s$seed.json --assisted-config config/train/reflex_160_upright_assist_thigh.yaml \

@@ -14,6 +14,7 @@
 #   run.sh SIDE SPEED SEED 0   (SPEED 0.8|1.2) -> runs/trend_SIDE_lvNN_sSEED
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
+source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 side=$1 speed=$2 seed=${3:-5} slope=${4:--5}
 D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
 case $slope:$speed in
@@ -24,7 +25,7 @@ case $slope:$speed in
   0:1.2) node=artifacts/teacher/tuning/speed_nodes/lv_12_s5_st6/best.json held=1.15 ;;
   *) echo "SLOPE:SPEED: -5:0.8, -5:1.2, -5:1.6, 0:0.8 or 0:1.2"; exit 2 ;;
 esac
-tag=$([ "$slope" = 0 ] && echo lv || echo v)$(echo "$speed" | tr -d .)
+tag=$(pair_tag "$slope" "$speed")
 if [ "$side" = assist ]; then
   person=$D/person_$([ "$slope" = 0 ] && echo "$tag" || echo "m5_$tag")_yield03.json
   .venv/bin/python - "$node" "$person" <<'PY'

@@ -6,8 +6,9 @@
 #   run_pair.sh SIDE SPEED SEED [SLOPE, default -5; 0 = level, stop 42]
 set -euo pipefail
 cd "$(dirname "$0")"
+source tag.sh
 side=$1 speed=$2 seed=$3 slope=${4:--5}
-tag=$([ "$slope" = 0 ] && echo lv || echo v)$(echo "$speed" | tr -d .)
+tag=$(pair_tag "$slope" "$speed")
 root=../../../..
 bash run.sh "$side" "$speed" "$seed" "$slope"
 rm -rf "${side}_${tag}_s$seed" && cp -r "$root/runs/trend_${side}_${tag}_s$seed" "${side}_${tag}_s$seed"

@@ -10,9 +10,10 @@
 # (its config.json, as run.sh set them).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
+source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 side=$1 speed=$2 seed=${3:-5} slope=${4:--5}
 D=artifacts/teacher/tuning/pair_speed_trend
-tag=$([ "$slope" = 0 ] && echo lv || echo v)$(echo "$speed" | tr -d .)
+tag=$(pair_tag "$slope" "$speed")
 held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
   "$D/${side}_${tag}_s$seed/config.json")
 from=$D/${side}_${tag}_s$seed/best.json

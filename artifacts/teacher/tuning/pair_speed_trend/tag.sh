@@ -1,0 +1,3 @@
+# Sourced by the pair and compare scripts: the tag of a speed-held pair's folders and files,
+#   pair_tag SLOPE SPEED  ->  vNN on -5 deg (v08, v12, v16), lvNN on level ground (lv08, lv12).
+pair_tag() { echo "$([ "$1" = 0 ] && echo lv || echo v)$(echo "$2" | tr -d .)"; }
