@@ -12,10 +12,14 @@
 # 1.2 m/s commanded: reflex_upright.json held to 0.81 m/s, speed_nodes/lv_12_s5_st6 to 1.15 (their
 # mean speeds from starts 40-49, tuning/speed_nodes/select.txt).
 #   run.sh SIDE SPEED SEED 0   (SPEED 0.8|1.2) -> runs/trend_SIDE_lvNN_sSEED
+# Stop 43: an optional speed-error weight (per m/s; the configs' is 20) for both sides alike, where
+# the effort cost pulled the level 1.2 m/s pairs off the held speed; its runs are a variant wWEIGHT_:
+#   run.sh SIDE SPEED SEED SLOPE WEIGHT -> runs/trend_wWEIGHT_SIDE_TAG_sSEED
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-side=$1 speed=$2 seed=${3:-5} slope=${4:--5}
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-}
+var=${weight:+w${weight}_}
 D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
 case $slope:$speed in
   -5:0.8) node=$S/m5_v08_st/best.json held=0.90 ;;
@@ -44,6 +48,6 @@ elif [ "$side" = noexo ]; then
 else
   echo "SIDE: assist or noexo"; exit 2
 fi
-.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${side}_${tag}_s$seed" "${extra[@]}" \
+.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${var}${side}_${tag}_s$seed" "${extra[@]}" ${weight:+--set speed_weight=$weight} \
   --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set sigma0=0.1 --set cost_speed_mps=$held \
   --set seed="$seed" --set generations=40

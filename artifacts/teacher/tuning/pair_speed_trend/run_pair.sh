@@ -3,14 +3,15 @@
 # the compares and the README read them (stop 32; stop 31 drove these steps by hand):
 #   stage 1 run.sh (40 gens, 2 starts x 12 s) -> SIDE_vNN_sSEED/, then
 #   stage 2 run_starts.sh (15 gens, 8 starts x 15 s) from it -> st_SIDE_vNN_sSEED/.
-#   run_pair.sh SIDE SPEED SEED [SLOPE, default -5; 0 = level, stop 42]
+#   run_pair.sh SIDE SPEED SEED [SLOPE, default -5; 0 = level, stop 42] [WEIGHT: speed-error weight, stop 43]
 set -euo pipefail
 cd "$(dirname "$0")"
 source tag.sh
-side=$1 speed=$2 seed=$3 slope=${4:--5}
+side=$1 speed=$2 seed=$3 slope=${4:--5} weight=${5:-}
+var=${weight:+w${weight}_}
 tag=$(pair_tag "$slope" "$speed")
 root=../../../..
-bash run.sh "$side" "$speed" "$seed" "$slope"
-rm -rf "${side}_${tag}_s$seed" && cp -r "$root/runs/trend_${side}_${tag}_s$seed" "${side}_${tag}_s$seed"
-bash run_starts.sh "$side" "$speed" "$seed" "$slope"
-rm -rf "st_${side}_${tag}_s$seed" && cp -r "$root/runs/trend_st_${side}_${tag}_s$seed" "st_${side}_${tag}_s$seed"
+bash run.sh "$side" "$speed" "$seed" "$slope" $weight
+rm -rf "${var}${side}_${tag}_s$seed" && cp -r "$root/runs/trend_${var}${side}_${tag}_s$seed" "${var}${side}_${tag}_s$seed"
+bash run_starts.sh "$side" "$speed" "$seed" "$slope" $weight
+rm -rf "st_${var}${side}_${tag}_s$seed" && cp -r "$root/runs/trend_st_${var}${side}_${tag}_s$seed" "st_${var}${side}_${tag}_s$seed"

@@ -7,22 +7,25 @@
 # 15 s each, the same held speed and costs on both sides.
 #   run_starts.sh SIDE SPEED [SEED, default 5] [SLOPE, default -5] -> runs/trend_st_SIDE_vNN_sSEED
 # (SLOPE 0, stop 42: runs/trend_st_SIDE_lvNN_sSEED). The held speed and slope are the stage-1 run's own
-# (its config.json, as run.sh set them).
+# (its config.json, as run.sh set them). WEIGHT (stop 43): the speed-error weight of run.sh's variant
+# wWEIGHT_, continued with the same weight -> runs/trend_st_wWEIGHT_SIDE_TAG_sSEED.
+#   run_starts.sh SIDE SPEED SEED SLOPE [WEIGHT]
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-side=$1 speed=$2 seed=${3:-5} slope=${4:--5}
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-}
+var=${weight:+w${weight}_}
 D=artifacts/teacher/tuning/pair_speed_trend
 tag=$(pair_tag "$slope" "$speed")
 held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
-  "$D/${side}_${tag}_s$seed/config.json")
-from=$D/${side}_${tag}_s$seed/best.json
+  "$D/${var}${side}_${tag}_s$seed/config.json")
+from=$D/${var}${side}_${tag}_s$seed/best.json
 case $side in
   assist) cfg=config/train/reflex_160_upright_assist_thigh.yaml; extra=(--set init_profile="$from") ;;
   noexo) cfg=config/train/reflex_160_upright_effort_noexo.yaml; extra=() ;;
   *) echo "SIDE: assist or noexo"; exit 2 ;;
 esac
-.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_st_${side}_${tag}_s$seed" \
+.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_st_${var}${side}_${tag}_s$seed" \
   --set init_params="$from" "${extra[@]}" \
   --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[1, 2, 3, 20, 21, 22, 23, 24]" \
-  --set duration_s=15.0 --set sigma0=0.08 --set cost_speed_mps=$held --set seed="$seed" --set generations=15
+  --set duration_s=15.0 --set sigma0=0.08 --set cost_speed_mps=$held --set seed="$seed" --set generations=15 ${weight:+--set speed_weight=$weight}
