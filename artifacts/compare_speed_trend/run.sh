@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 speeds=${1:-"0.8 1.2 1.6"} seed=${2:-5} pre=${3:+${3}_} slope=${4:--5}
-where=$([ "$slope" = 0 ] && echo level || echo m5)
+where=$(pair_where "$slope")
 T=artifacts/teacher out=artifacts/compare_speed_trend
 acfg=config/train/reflex_160_upright_assist_thigh.yaml ncfg=config/train/reflex_160_upright_effort_noexo.yaml
 dirs=()
