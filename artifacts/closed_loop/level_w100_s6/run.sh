@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Stop 43 (issue 6): the level speed-held pairs of the second search (CMA-ES seed 6) through the
+# deployed nodes. Person: the assisted people as one schedule (0.8 m/s node from stop 42's pair,
+# 1.2 m/s node from stop 43's speed-weight-100 pair; teacher_reflex_stage2_thigh_assist_level_trend_st_w100_s6.onnx);
+# the student distilled from it in the policy node; baselines through the same launch, seed and
+# duration: the person with its exo unpowered, and the two controls as one schedule wearing the unpowered exo.
+#   run.sh STUDENT OUT ["SEEDS" [SPEEDS]]   -> OUT/seedS/closed_loop.json, OUT/summary.md
+set -euo pipefail
+T=artifacts/teacher
+read -ra speeds <<< "${4:-0.8 1.2}"
+exec "$(dirname "$0")/../run_effort.sh" $T/teacher_reflex_stage2_thigh_assist_level_trend_st_w100_s6.onnx \
+  $T/teacher_reflex_noexo_control_level_trend_st_w100_s6.onnx "$1" "$2" "${3:-0 1 2}" --unpowered --speeds "${speeds[@]}" --slopes 0
