@@ -5,6 +5,8 @@
 # the student distilled from it in the policy node; baselines through the same launch, seed and
 # duration: the person with its exo unpowered, and the two controls as one schedule wearing the unpowered exo.
 #   run.sh STUDENT OUT ["SEEDS" [SPEEDS]]   -> OUT/seedS/closed_loop.json, OUT/summary.md
+# As run: run.sh artifacts/student_level_w100_s6/student.onnx artifacts/closed_loop/level_w100_s6 "0 1 2" (then "0 1 2 3 4 5");
+#         run.sh artifacts/student_level_w100_s6/student.onnx artifacts/closed_loop/level_w100_s6_v10 "0 1 2" 1.0
 set -euo pipefail
 T=artifacts/teacher
 read -ra speeds <<< "${4:-0.8 1.2}"
