@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-}
-var=${weight:+w${weight}_}
+var=$(pair_variant "$weight")
 D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
 case $slope:$speed in
   -5:0.8) node=$S/m5_v08_st/best.json held=0.90 ;;

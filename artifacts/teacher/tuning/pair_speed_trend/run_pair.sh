@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source tag.sh
 side=$1 speed=$2 seed=$3 slope=${4:--5} weight=${5:-}
-var=${weight:+w${weight}_}
+var=$(pair_variant "$weight")
 tag=$(pair_tag "$slope" "$speed")
 root=../../../..
 bash run.sh "$side" "$speed" "$seed" "$slope" $weight

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-}
-var=${weight:+w${weight}_}
+var=$(pair_variant "$weight")
 D=artifacts/teacher/tuning/pair_speed_trend
 tag=$(pair_tag "$slope" "$speed")
 held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \

@@ -3,3 +3,5 @@
 pair_tag() { echo "$([ "$1" = 0 ] && echo lv || echo v)$(echo "$2" | tr -d .)"; }
 #   pair_where SLOPE  ->  the slope's part of the people's file names: m5 on -5 deg, level on level ground.
 pair_where() { [ "$1" = 0 ] && echo level || echo m5; }
+#   pair_variant WEIGHT  ->  the folder prefix of a pair tuned with that speed-error weight (w100_), none without one.
+pair_variant() { echo "${1:+w${1}_}"; }
