@@ -106,3 +106,24 @@ def test_weighted_loss_is_the_plain_mean_when_every_weight_is_equal() -> None:
     # Same initial weights and minibatches: equal weights train the unweighted student, unequal ones another.
     assert torch.allclose(students[0], students[1], atol=1e-5)
     assert not torch.allclose(students[0], students[2], atol=1e-3)
+
+
+def test_held_out_agreement_past_the_training_rollouts_covers_exactly_the_later_samples() -> None:
+    # Training rollouts of 40 steps (0.25 s at 160 Hz): in a longer held-out rollout, the samples
+    # 0.25 s or more into their episode are the ones the student never trained on.
+    env_cfg = EnvConfig(body=BodyConfig(name="myolegs26_sagittal"))
+    teacher, _ = _hip_velocity_teacher(env_cfg)
+    cfg = DistillConfig(student=StudentConfig(rate_hz=160.0, history=8, channels=4, dilations=(1,)),
+                        num_envs=2, iterations=1, steps_per_iteration=40, epochs=1, held_out_s=0.5)
+    d = Distiller(teacher, env_cfg, cfg)
+    d.run()
+    short = d.rollout(0.0, 40, seed=5)
+    assert d.untrained_agreement(short) == {}
+    data = d.rollout(0.0, round(cfg.held_out_s * 160.0), seed=5)
+    late = data["age_s"] >= 0.25
+    assert 0 < late.sum() < len(late)
+    expected = agreement(data["student_nm"][late], data["teacher_nm"][late], d.mass_kg)
+    assert d.untrained_agreement(data) == {"untrained_pearson_r": expected["pearson_r"],
+                                           "untrained_rmse_nm_per_kg": expected["rmse_nm_per_kg"]}
+    with pytest.raises(ValueError, match="held_out_s"):
+        DistillConfig(held_out_s=0.0)

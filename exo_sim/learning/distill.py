@@ -62,6 +62,9 @@ class DistillConfig:
         "Speed and slope intervals of the training rollouts (those the teacher walks in).")
     held_out_speeds_mps: tuple[float, ...] = param((0.9, 1.3, 1.5), "Held-out conditions' speeds, m/s (paired with the slopes).", ge=0.3, le=2.5)
     held_out_slopes_deg: tuple[float, ...] = param((-7.5, 2.5, 7.5), "Held-out conditions' slopes, deg.", ge=-15.0, le=15.0)
+    # The deployed trials run 20 s; a rollout longer than steps_per_iteration also shows the student
+    # on the part of a walk it never trained on (stop 44: the level 1.2 m/s loop's r fell after 12 s).
+    held_out_s: float = param(6.0, "Length of each held-out rollout, s.", gt=0.0, le=120.0)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -202,6 +205,15 @@ class Distiller:
         a = agreement(data["student_nm"][early], data["teacher_nm"][early], self.mass_kg)
         return {"start_pearson_r": a["pearson_r"], "start_rmse_nm_per_kg": a["rmse_nm_per_kg"]}
 
+    def untrained_agreement(self, data: dict[str, np.ndarray]) -> dict[str, float]:
+        """Agreement over the samples later in their episode than the training rollouts reach (none
+        when there are none)."""
+        late = data["age_s"] >= self.cfg.steps_per_iteration / self.cfg.student.rate_hz
+        if not late.any():
+            return {}
+        a = agreement(data["student_nm"][late], data["teacher_nm"][late], self.mass_kg)
+        return {"untrained_pearson_r": a["pearson_r"], "untrained_rmse_nm_per_kg": a["rmse_nm_per_kg"]}
+
     def run(self) -> list[dict[str, float]]:
         cfg = self.cfg
         for it in range(cfg.iterations):
@@ -223,12 +235,11 @@ class Distiller:
         return self.history
 
 
-def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, command: str = "",
-                    held_out_steps: int = 960) -> dict[str, object]:
+def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, command: str = "") -> dict[str, object]:
     """DAgger from an exported teacher; writes the student ONNX and returns the evaluation.
 
     Held-out conditions (speed m/s, slope deg) are off the training grid; the student acts
-    (beta = 0) and is compared with the teacher's label for the same states.
+    (beta = 0) for ``held_out_s`` and is compared with the teacher's label for the same states.
     """
     from exo_sim.learning.export import export_student, parity_error
 
@@ -237,9 +248,11 @@ def distill_to_file(teacher_path: str, out_path: str, cfg: DistillConfig, *, com
     history = d.run()
     evaluation: list[dict[str, float]] = []
     for speed, slope in zip(cfg.held_out_speeds_mps, cfg.held_out_slopes_deg):
-        data = d.rollout(0.0, held_out_steps, seed=10_000 + len(evaluation), options={"speed_mps": speed, "slope_deg": slope})
+        data = d.rollout(0.0, round(cfg.held_out_s * cfg.student.rate_hz), seed=10_000 + len(evaluation),
+                         options={"speed_mps": speed, "slope_deg": slope})
         evaluation.append({"speed_mps": speed, "slope_deg": slope, "falls": int(data["falls"]),
-                           **agreement(data["student_nm"], data["teacher_nm"], d.mass_kg), **d.start_agreement(data)})
+                           **agreement(data["student_nm"], data["teacher_nm"], d.mass_kg), **d.start_agreement(data),
+                           **d.untrained_agreement(data)})
     meta = export_student(d.student, out_path, body_mass_kg=d.mass_kg, training_command=command)
     probe = d.inputs[-min(len(d.inputs), 2048):]
     return {
