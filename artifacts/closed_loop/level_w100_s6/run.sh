@@ -7,6 +7,9 @@
 #   run.sh STUDENT OUT ["SEEDS" [SPEEDS]]   -> OUT/seedS/closed_loop.json, OUT/summary.md
 # As run: run.sh artifacts/student_level_w100_s6/student.onnx artifacts/closed_loop/level_w100_s6 "0 1 2" (then "0 1 2 3 4 5");
 #         run.sh artifacts/student_level_w100_s6/student.onnx artifacts/closed_loop/level_w100_s6_v10 "0 1 2" 1.0
+#         (stop 44) run.sh artifacts/student_level_w100_s6_long/student.onnx artifacts/closed_loop/level_w100_s6_long "0 1 2 3 4 5";
+#         run.sh artifacts/student_level_w100_s6_long_seed1/student.onnx artifacts/closed_loop/level_w100_s6_long_seed1 "0 1 2 3 4 5" 1.2;
+#         run.sh artifacts/student_level_w100_s6_long_start4/student.onnx artifacts/closed_loop/level_w100_s6_long_start4 "0 1 2 3 4 5"
 set -euo pipefail
 T=artifacts/teacher
 read -ra speeds <<< "${4:-0.8 1.2}"

@@ -6,6 +6,8 @@ teacher's own torque on the same states:
     2 Nm in one period, which its Gaussian pulses never make unless the thigh phase jumps);
   - per 4 s window, the shift of the received torque (sensor periods of 6.25 ms, + = late) that
     agrees best with the teacher's, right hip;
+  - r over the whole run (as `hip-exo closed-loop` reports it), its first WALK_FROM_S and the rest,
+    and the teacher's jumps in each (a fall-reset counts as one: read the windows with the falls);
   - after the first 2 s, RMSE per decile of the teacher's thigh phase (env.thigh, 0 = peak flexion).
 Usage: python artifacts/closed_loop/probes/loop_error.py TEACHER STUDENT SPEED SEED [DURATION]"""
 
@@ -20,7 +22,7 @@ from exo_control.launch_plan import load_plan_configs
 from exo_control.runtime.inprocess import InProcessRuntime
 from exo_interfaces.params import from_mapping, to_mapping
 
-WINDOW_S, LAG_WINDOW_S, SETTLE_S, MAX_LAG, JUMP_NM = 2, 4, 2, 16, 2.0
+WINDOW_S, LAG_WINDOW_S, SETTLE_S, MAX_LAG, JUMP_NM, WALK_FROM_S = 2, 4, 2, 16, 2.0, 4
 
 
 def run(teacher: str, student: str, speed_mps: float, seed: int, duration_s: float) -> tuple[np.ndarray, ...]:
@@ -62,6 +64,12 @@ def main(teacher: str, student: str, speed_mps: float, seed: int, duration_s: fl
         r = {lag: np.corrcoef(np.roll(a, -lag)[inner], t[inner])[0, 1] for lag in range(-MAX_LAG, MAX_LAG + 1)}
         best = max(r, key=r.__getitem__)
         print(f"{w}-{w + LAG_WINDOW_S} | {best:+d} | {r[0]:.3f} | {r[best]:.3f}")
+    def r(part: slice) -> float:
+        return float(np.corrcoef(applied[part].ravel(), own[part].ravel())[0, 1])
+
+    first, rest = slice(0, WALK_FROM_S * n), slice(WALK_FROM_S * n, None)
+    print(f"r whole run / first {WALK_FROM_S} s / after: {r(slice(None)):.3f} / {r(first):.3f} / {r(rest):.3f}; "
+          f"teacher jumps first {WALK_FROM_S} s / after: {jump[first].sum()} / {jump[rest].sum()}")
     walk = slice(SETTLE_S * n, None)
     decile = np.floor(phase[walk] * 10).astype(int)
     error = (applied[walk] - own[walk]) ** 2
