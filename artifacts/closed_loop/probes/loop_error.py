@@ -26,7 +26,7 @@ WINDOW_S, LAG_WINDOW_S, SETTLE_S, MAX_LAG, JUMP_NM, WALK_FROM_S = 2, 4, 2, 16, 2
 
 
 def run(teacher: str, student: str, speed_mps: float, seed: int, duration_s: float) -> tuple[np.ndarray, ...]:
-    override = {"sim_bridge": {"teacher_path": teacher, "speed_mps": speed_mps, "slope_deg": 0.0, "seed": seed},
+    override: dict[str, dict[str, Any]] = {"sim_bridge": {"teacher_path": teacher, "speed_mps": speed_mps, "slope_deg": 0.0, "seed": seed},
                 "policy": {"policy_path": student}}
     runtime = InProcessRuntime("sim")
     phase: list[np.ndarray] = []
@@ -61,9 +61,9 @@ def main(teacher: str, student: str, speed_mps: float, seed: int, duration_s: fl
     inner = slice(MAX_LAG, -MAX_LAG)
     for w in range(0, int(duration_s), LAG_WINDOW_S):
         a, t = applied[w * n:(w + LAG_WINDOW_S) * n, 1], own[w * n:(w + LAG_WINDOW_S) * n, 1]
-        r = {lag: np.corrcoef(np.roll(a, -lag)[inner], t[inner])[0, 1] for lag in range(-MAX_LAG, MAX_LAG + 1)}
-        best = max(r, key=r.__getitem__)
-        print(f"{w}-{w + LAG_WINDOW_S} | {best:+d} | {r[0]:.3f} | {r[best]:.3f}")
+        by_shift = {lag: np.corrcoef(np.roll(a, -lag)[inner], t[inner])[0, 1] for lag in range(-MAX_LAG, MAX_LAG + 1)}
+        best = max(by_shift, key=by_shift.__getitem__)
+        print(f"{w}-{w + LAG_WINDOW_S} | {best:+d} | {by_shift[0]:.3f} | {by_shift[best]:.3f}")
     def r(part: slice) -> float:
         return float(np.corrcoef(applied[part].ravel(), own[part].ravel())[0, 1])
 

@@ -30,7 +30,7 @@ def main(teacher: str) -> None:
     th = d.env.thigh
     walking = (float(th.angle_mean.mean()), float(th.angle_scale.mean()), float(th.integral_scale.mean()))
     for name, reset in (("committed", committed), ("walking at 1.2 m/s", walking)):
-        thigh_phase._AT_RESET = reset  # type: ignore[misc]
+        thigh_phase._AT_RESET = reset
         d = distiller(teacher)
         rows = []
         for seed in (10_000, 10_004):
@@ -41,7 +41,7 @@ def main(teacher: str) -> None:
             rows.append(f"seed {seed}: {jump[age[1:] < WALK_FROM_S].sum()} / {jump[age[1:] >= WALK_FROM_S].sum()} jumps, "
                         f"{int(data['falls'])} falls")
         print(f"reset values {name} {tuple(round(v, 4) for v in reset)}: " + "; ".join(rows))
-    thigh_phase._AT_RESET = committed  # type: ignore[misc]
+    thigh_phase._AT_RESET = committed
 
 
 if __name__ == "__main__":
