@@ -10,6 +10,7 @@
 #         (stop 44) run.sh artifacts/student_level_w100_s6_long/student.onnx artifacts/closed_loop/level_w100_s6_long "0 1 2 3 4 5";
 #         run.sh artifacts/student_level_w100_s6_long_seed1/student.onnx artifacts/closed_loop/level_w100_s6_long_seed1 "0 1 2 3 4 5" 1.2;
 #         run.sh artifacts/student_level_w100_s6_long_start4/student.onnx artifacts/closed_loop/level_w100_s6_long_start4 "0 1 2 3 4 5"
+#         run.sh artifacts/student_level_w100_s6_long_ens3/student.onnx artifacts/closed_loop/level_w100_s6_long_ens3 "0 1 2 3 4 5"
 set -euo pipefail
 T=artifacts/teacher
 read -ra speeds <<< "${4:-0.8 1.2}"
