@@ -197,22 +197,22 @@ class Distiller:
                 loss.backward()
                 self.optim.step()
 
+    def _agreement_over(self, data: dict[str, np.ndarray], part: np.ndarray, prefix: str) -> dict[str, float]:
+        """Agreement over the samples in ``part``, keys prefixed (none when it is empty)."""
+        if not part.any():
+            return {}
+        a = agreement(data["student_nm"][part], data["teacher_nm"][part], self.mass_kg)
+        return {f"{prefix}_pearson_r": a["pearson_r"], f"{prefix}_rmse_nm_per_kg": a["rmse_nm_per_kg"]}
+
     def start_agreement(self, data: dict[str, np.ndarray]) -> dict[str, float]:
         """Agreement over the samples in the start window (none when it is 0)."""
-        early = data["age_s"] < self.cfg.start_window_s
-        if not early.any():
-            return {}
-        a = agreement(data["student_nm"][early], data["teacher_nm"][early], self.mass_kg)
-        return {"start_pearson_r": a["pearson_r"], "start_rmse_nm_per_kg": a["rmse_nm_per_kg"]}
+        return self._agreement_over(data, data["age_s"] < self.cfg.start_window_s, "start")
 
     def untrained_agreement(self, data: dict[str, np.ndarray]) -> dict[str, float]:
         """Agreement over the samples later in their episode than the training rollouts reach (none
         when there are none)."""
-        late = data["age_s"] >= self.cfg.steps_per_iteration / self.cfg.student.rate_hz
-        if not late.any():
-            return {}
-        a = agreement(data["student_nm"][late], data["teacher_nm"][late], self.mass_kg)
-        return {"untrained_pearson_r": a["pearson_r"], "untrained_rmse_nm_per_kg": a["rmse_nm_per_kg"]}
+        return self._agreement_over(data, data["age_s"] >= self.cfg.steps_per_iteration / self.cfg.student.rate_hz,
+                                    "untrained")
 
     def run(self) -> list[dict[str, float]]:
         cfg = self.cfg
