@@ -13,12 +13,11 @@ import sys
 from collections.abc import Callable
 
 import numpy as np
+from torque_jumps import start_jumps  # this folder's shared jump count
 
 from exo_sim.env.thigh_phase import ThighPhase
-from exo_sim.learning.distill import DistillConfig, Distiller
-from exo_sim.learning.teacher_export import TeacherRunner
 
-ENVS, STEPS, RATE_HZ, JUMP_NM, WALK_FROM_S, MAX_STRIDES_PER_S = 4, 1280, 160.0, 2.0, 4.0, 2.5
+MAX_STRIDES_PER_S = 2.5
 
 
 def rate_limited(update: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
@@ -32,26 +31,13 @@ def rate_limited(update: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]
     return limited
 
 
-def count(teacher: str, speed_mps: float) -> str:
-    d = Distiller.from_runner(TeacherRunner(teacher), DistillConfig(num_envs=ENVS, seed=0))
-    rows = []
-    for seed in (10_000, 10_004):
-        data = d.rollout(1.0, STEPS, seed=seed, options={"speed_mps": speed_mps, "slope_deg": 0.0})
-        torque, age = data["teacher_nm"].reshape(STEPS, ENVS, 2), data["age_s"].reshape(STEPS, ENVS)
-        step = np.where(age[1:] > age[:-1], np.abs(np.diff(torque, axis=0)).max(axis=2), 0.0)
-        jump = step > JUMP_NM
-        rows.append(f"seed {seed}: {jump[age[1:] < WALK_FROM_S].sum()} / {jump[age[1:] >= WALK_FROM_S].sum()} jumps, "
-                    f"{int(data['falls'])} falls")
-    return "; ".join(rows)
-
-
 def main(teacher: str, speeds_mps: list[float]) -> None:
     committed = ThighPhase.update
     for speed in speeds_mps:
-        print(f"{speed:g} m/s, committed estimator: {count(teacher, speed)}")
+        print(f"{speed:g} m/s, committed estimator: {start_jumps(teacher, speed)}")
         ThighPhase.update = rate_limited(committed)  # type: ignore[method-assign]
         try:
-            print(f"{speed:g} m/s, forward only, at most {MAX_STRIDES_PER_S:g} strides/s: {count(teacher, speed)}")
+            print(f"{speed:g} m/s, forward only, at most {MAX_STRIDES_PER_S:g} strides/s: {start_jumps(teacher, speed)}")
         finally:
             ThighPhase.update = committed  # type: ignore[method-assign]
 

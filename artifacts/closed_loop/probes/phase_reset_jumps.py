@@ -10,37 +10,24 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
+from torque_jumps import START_ENVS, start_jumps  # this folder's shared jump count
 
 import exo_sim.env.thigh_phase as thigh_phase
 from exo_sim.learning.distill import DistillConfig, Distiller
 from exo_sim.learning.teacher_export import TeacherRunner
 
-ENVS, STEPS, RATE_HZ, JUMP_NM, WALK_FROM_S = 4, 1280, 160.0, 2.0, 4.0
-
-
-def distiller(teacher: str) -> Distiller:
-    return Distiller.from_runner(TeacherRunner(teacher), DistillConfig(num_envs=ENVS, seed=0))
+RATE_HZ = 160.0
 
 
 def main(teacher: str) -> None:
     committed = thigh_phase._AT_RESET
-    d = distiller(teacher)
+    d = Distiller.from_runner(TeacherRunner(teacher), DistillConfig(num_envs=START_ENVS, seed=0))
     d.rollout(1.0, round(10.0 * RATE_HZ), seed=20_000, options={"speed_mps": 1.2, "slope_deg": 0.0})
     th = d.env.thigh
     walking = (float(th.angle_mean.mean()), float(th.angle_scale.mean()), float(th.integral_scale.mean()))
     for name, reset in (("committed", committed), ("walking at 1.2 m/s", walking)):
         thigh_phase._AT_RESET = reset
-        d = distiller(teacher)
-        rows = []
-        for seed in (10_000, 10_004):
-            data = d.rollout(1.0, STEPS, seed=seed, options={"speed_mps": 1.2, "slope_deg": 0.0})
-            torque, age = data["teacher_nm"].reshape(STEPS, ENVS, 2), data["age_s"].reshape(STEPS, ENVS)
-            step = np.where(age[1:] > age[:-1], np.abs(np.diff(torque, axis=0)).max(axis=2), 0.0)
-            jump = step > JUMP_NM
-            rows.append(f"seed {seed}: {jump[age[1:] < WALK_FROM_S].sum()} / {jump[age[1:] >= WALK_FROM_S].sum()} jumps, "
-                        f"{int(data['falls'])} falls")
-        print(f"reset values {name} {tuple(round(v, 4) for v in reset)}: " + "; ".join(rows))
+        print(f"reset values {name} {tuple(round(v, 4) for v in reset)}: {start_jumps(teacher, 1.2)}")
     thigh_phase._AT_RESET = committed
 
 

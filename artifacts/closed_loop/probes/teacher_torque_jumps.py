@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
+from torque_jumps import JUMP_NM, teacher_torque_steps  # this folder's shared jump count
 
 from exo_sim.learning.distill import DistillConfig, Distiller
 from exo_sim.learning.teacher_export import TeacherRunner
 
-ENVS, DURATION_S, RATE_HZ, JUMP_NM = 4, 8.0, 160.0, 2.0
+ENVS, DURATION_S, RATE_HZ = 4, 8.0, 160.0
 WINDOWS_S = ((0.0, 2.0), (2.0, 4.0), (4.0, 8.0))
 
 
@@ -26,14 +26,10 @@ def main(teacher: str, speeds_mps: list[float]) -> None:
     print("speed (m/s) | falls | " + " | ".join(f"{a:g}-{b:g} s" for a, b in WINDOWS_S) + " | largest jump (Nm)")
     for speed in speeds_mps:
         data = d.rollout(1.0, steps, seed=10_000, options={"speed_mps": speed, "slope_deg": 0.0})
-        torque = data["teacher_nm"].reshape(steps, ENVS, 2)
-        age = data["age_s"].reshape(steps, ENVS)
-        step = np.abs(np.diff(torque, axis=0)).max(axis=2)  # (steps-1, envs), either hip
-        same_episode = age[1:] > age[:-1]  # no reset between the two samples
-        step = np.where(same_episode, step, 0.0)
+        step, age = teacher_torque_steps(data, ENVS)
         rates = []
         for a, b in WINDOWS_S:
-            inside = (age[1:] >= a) & (age[1:] < b)
+            inside = (age >= a) & (age < b)
             rates.append(f"{(step[inside] > JUMP_NM).sum() / (inside.sum() / RATE_HZ):.2f}")
         print(f"{speed:g} | {int(data['falls'])} | " + " | ".join(rates) + f" | {step.max():.1f}")
 
