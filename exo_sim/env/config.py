@@ -138,6 +138,11 @@ class EnvConfig:
         "stride-extrapolating clock of env.phase (holds at its end in a long stride), or 'thigh', each leg's phase "
         "from its thigh angle and gyro (exo_sim.env.thigh_phase)."
     )
+    thigh_phase_max_rate_hz: float = param(
+        0.0, "Limit of the 'thigh' clock: > 0, its phase only advances, by at most this many strides per second "
+        "(no start-up jumps while its running means settle, exo_sim.env.thigh_phase); 0 = the estimate as it is.",
+        ge=0.0, le=10.0,
+    )
     conditions: ConditionConfig = param(ConditionConfig(), "Speed and slope per episode.")
     action: ActionConfig = param(ActionConfig(), "Action layout.")
     sensors: DeviceSensorConfig = param(DeviceSensorConfig(), "Exo sensor errors.")

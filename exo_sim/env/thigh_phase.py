@@ -17,6 +17,13 @@ the phase from running backwards (the rate portrait did in 20 % of 160 Hz ticks 
 the integral in none: artifacts/teacher/tuning/probes/thigh_phase.txt). Centres and scales are
 running means (mean absolute deviation on both axes, so a sinusoid is a circle) over
 ``time_constant_s``, since both change with speed and slope.
+
+While those settle from their reset values the polar angle can turn a quarter stride in a few
+ticks, forwards or backwards (a 1.2 m/s level walker's first 4 s: stop 44,
+artifacts/closed_loop/probes/phase_rate_limit.txt), and a profile timed by it switches its pulses
+on and off. With ``max_rate_hz`` > 0 the phase only advances, by at most that many strides per
+second, and holds where the estimate is behind it; the first update after a reset takes the
+estimate as it is (the start pose's phase).
 """
 
 from __future__ import annotations
@@ -33,20 +40,25 @@ _MIN_SCALE = (0.01, 0.002)
 class ThighPhase:
     """Per-leg phase in [0, 1) of N envs, (N, 2): left, right."""
 
-    def __init__(self, num_envs: int, time_constant_s: float = 1.5) -> None:
+    def __init__(self, num_envs: int, time_constant_s: float = 1.5, max_rate_hz: float = 0.0) -> None:
         if not time_constant_s > 0.0:
             raise ValueError(f"ThighPhase: time_constant_s must be > 0, got {time_constant_s}")
+        if not (np.isfinite(max_rate_hz) and max_rate_hz >= 0.0):
+            raise ValueError(f"ThighPhase: max_rate_hz must be >= 0 (0 = unlimited), got {max_rate_hz}")
         self.time_constant_s = time_constant_s
+        self.max_rate_hz = max_rate_hz
         shape = (num_envs, 2)
         self.angle_mean, self.angle_scale = np.full(shape, _AT_RESET[0]), np.full(shape, _AT_RESET[1])
         self.integral, self.integral_mean, self.integral_scale = np.zeros(shape), np.zeros(shape), np.full(shape, _AT_RESET[2])
         self.phase = np.zeros(shape)
+        self._fresh = np.ones(shape, dtype=bool)  # no phase yet since the reset: take the estimate as it is
 
     def reset(self, i: int) -> None:
         self.angle_mean[i], self.angle_scale[i] = _AT_RESET[:2]
         self.integral[i] = self.integral_mean[i] = 0.0
         self.integral_scale[i] = _AT_RESET[2]
         self.phase[i] = 0.0
+        self._fresh[i] = True
 
     def update(self, angle_rad: np.ndarray, dt_s: float) -> np.ndarray:
         """Thigh flexion angles from vertical (rad), (N, 2), ``dt_s`` after the last update ->
@@ -62,5 +74,11 @@ class ThighPhase:
         self.integral_scale += np.where(ok, k * (np.abs(idev) - self.integral_scale), 0.0)
         polar = np.arctan2(idev / np.maximum(self.integral_scale, _MIN_SCALE[1]),
                            dev / np.maximum(self.angle_scale, _MIN_SCALE[0]))
-        self.phase = np.where(ok, (polar / (2.0 * np.pi)) % 1.0, self.phase)
+        estimate = (polar / (2.0 * np.pi)) % 1.0
+        if self.max_rate_hz > 0.0:
+            ahead = (estimate - self.phase) % 1.0  # more than half a stride ahead is read as behind: hold
+            step = np.where(ahead > 0.5, 0.0, np.minimum(ahead, self.max_rate_hz * dt_s))
+            estimate = np.where(self._fresh, estimate, (self.phase + step) % 1.0)
+        self.phase = np.where(ok, estimate, self.phase)
+        self._fresh &= ~ok
         return self.phase

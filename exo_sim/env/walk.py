@@ -107,7 +107,7 @@ class WalkVecEnv(VectorEnv):
         self._last_hs = np.full(n, np.nan)
         self._stride_s = np.full(n, 1.1)
         self._contact_r = np.zeros(n, dtype=bool)
-        self.thigh = ThighPhase(n)
+        self.thigh = ThighPhase(n, max_rate_hz=cfg.thigh_phase_max_rate_hz)
         self._ctrl = np.zeros((n, self.sim.model.nu))
         self._rngs = [np.random.default_rng(i) for i in range(n)]
         self._noise_rng = np.random.default_rng(n)

@@ -66,6 +66,44 @@ def test_each_leg_and_env_keeps_its_own_clock_and_bad_samples_are_skipped() -> N
         ThighPhase(1, time_constant_s=0.0)
 
 
+def test_a_rate_limited_phase_only_advances_and_no_faster_than_its_limit() -> None:
+    """From reset values far from the walk (a wide centre offset, as at a fast start), the raw
+    estimate turns back and forth while the running means settle; the limited one steps forward
+    only, at most max_rate_hz x dt per tick, and once settled follows the raw one."""
+    t = np.arange(0.0, 12.0, DT)
+    stride_s = 0.95
+    angle = 0.45 + 0.4 * np.cos(2 * np.pi * t / stride_s) + 0.15 * np.cos(4 * np.pi * t / stride_s + 1.0)
+    legs = np.stack([angle, angle], axis=1)[:, None, :]
+    raw = _run(ThighPhase(1), legs)[:, 0, 0]
+    limited = _run(ThighPhase(1, max_rate_hz=2.5), legs)[:, 0, 0]
+    raw_step = (np.diff(raw) + 0.5) % 1.0 - 0.5
+    step = (np.diff(limited) + 0.5) % 1.0 - 0.5
+    assert raw_step.min() < -0.01  # the case this is for: the raw estimate runs backwards
+    assert step.min() > -1e-12 and step.max() <= 2.5 * DT + 1e-12
+    late = t > 8.0
+    gap = (limited - raw + 0.5) % 1.0 - 0.5
+    assert np.abs(gap[late]).max() < 0.02
+    assert limited[0] == raw[0]  # the first update takes the estimate as it is
+
+
+def test_after_a_reset_the_limited_phase_starts_from_the_estimate_and_bad_limits_are_named() -> None:
+    clock = ThighPhase(2, max_rate_hz=1.0)
+    clock.update(np.array([[0.3, -0.2], [0.3, -0.2]]), DT)
+    clock.update(np.array([[0.5, -0.4], [0.5, -0.4]]), DT)
+    clock.reset(1)
+    first = clock.update(np.array([[0.5, -0.4], [-0.3, 0.4]]), 0.0).copy()
+    fresh = ThighPhase(1).update(np.array([[-0.3, 0.4]]), 0.0)
+    np.testing.assert_array_equal(first[1], fresh[0])  # env 1 restarted from its pose's phase
+    after = clock.update(np.array([[0.5, -0.4], [0.2, -0.1]]), DT)
+    assert np.all(((after[1] - first[1]) % 1.0) <= DT + 1e-12)  # and is limited from there
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="max_rate_hz"):
+            ThighPhase(1, max_rate_hz=bad)
+    cfg = env_from_file(str(REPO / "config/train/reflex_160_upright_assist_thigh.yaml"))
+    with pytest.raises(ValueError, match="thigh_phase_max_rate_hz"):
+        dataclasses.replace(cfg, thigh_phase_max_rate_hz=-0.5)
+
+
 def test_the_env_times_the_profile_by_each_thigh_when_asked() -> None:
     cfg = dataclasses.replace(env_from_file(str(REPO / "config/train/reflex_160_upright_assist.yaml")), assist_clock="thigh")
     env = WalkVecEnv(cfg, 1, nthread=1, autoreset=False)
@@ -82,3 +120,6 @@ def test_the_env_times_the_profile_by_each_thigh_when_asked() -> None:
     assert np.ptp(np.asarray(phases), axis=0).min() > 0.1  # the clock moved with the legs
     with pytest.raises(ValueError, match="assist_clock"):
         dataclasses.replace(cfg, assist_clock="cadence")
+    limited = WalkVecEnv(dataclasses.replace(cfg, thigh_phase_max_rate_hz=2.5), 1, nthread=1, autoreset=False)
+    assert limited.thigh.max_rate_hz == 2.5
+    limited.close()

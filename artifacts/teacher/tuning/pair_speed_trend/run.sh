@@ -15,11 +15,15 @@
 # Stop 43: an optional speed-error weight (per m/s; the configs' is 20) for both sides alike, where
 # the effort cost pulled the level 1.2 m/s pairs off the held speed; its runs are a variant wWEIGHT_:
 #   run.sh SIDE SPEED SEED SLOPE WEIGHT -> runs/trend_wWEIGHT_SIDE_TAG_sSEED
+# Stop 45: CLOCK forward tunes the assisted side with its thigh phase forward-only and rate-limited
+# (config/train/reflex_160_upright_assist_thigh_forward.yaml); the control's exo is passive, so it has none:
+#   run.sh assist SPEED SEED SLOPE WEIGHT forward -> runs/trend_wWEIGHT_fwd_assist_TAG_sSEED (WEIGHT may be "")
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-}
-var=$(pair_variant "$weight")
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh}
+var=$(pair_variant "$weight" "$clock")
+[ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK forward: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
 case $slope:$speed in
   -5:0.8) node=$S/m5_v08_st/best.json held=0.90 ;;
@@ -40,7 +44,7 @@ json.dump({"note": f"stop 28: {sys.argv[1]}'s params with its hip drive yielding
                    "(hip_yield_ext = hip_yield_flex = 0.3, as person_stage1_yield03.json)", "params": params},
           open(sys.argv[2], "w"), indent=1)
 PY
-  cfg=config/train/reflex_160_upright_assist_thigh.yaml
+  cfg=$(pair_assist_config "$clock")
   extra=(--set init_params="$person" --set init_profile=artifacts/teacher/tuning/pair_speed_matched/profile_8nm_late_ext.json)
 elif [ "$side" = noexo ]; then
   cfg=config/train/reflex_160_upright_effort_noexo.yaml

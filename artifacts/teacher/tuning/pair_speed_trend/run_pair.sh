@@ -4,14 +4,15 @@
 #   stage 1 run.sh (40 gens, 2 starts x 12 s) -> SIDE_vNN_sSEED/, then
 #   stage 2 run_starts.sh (15 gens, 8 starts x 15 s) from it -> st_SIDE_vNN_sSEED/.
 #   run_pair.sh SIDE SPEED SEED [SLOPE, default -5; 0 = level, stop 42] [WEIGHT: speed-error weight, stop 43]
+#     [CLOCK: thigh, or forward for the assisted side with the forward-only thigh phase, stop 45]
 set -euo pipefail
 cd "$(dirname "$0")"
 source tag.sh
-side=$1 speed=$2 seed=$3 slope=${4:--5} weight=${5:-}
-var=$(pair_variant "$weight")
+side=$1 speed=$2 seed=$3 slope=${4:--5} weight=${5:-} clock=${6:-thigh}
+var=$(pair_variant "$weight" "$clock")
 tag=$(pair_tag "$slope" "$speed")
 root=../../../..
-bash run.sh "$side" "$speed" "$seed" "$slope" $weight
+bash run.sh "$side" "$speed" "$seed" "$slope" "$weight" "$clock"
 rm -rf "${var}${side}_${tag}_s$seed" && cp -r "$root/runs/trend_${var}${side}_${tag}_s$seed" "${var}${side}_${tag}_s$seed"
-bash run_starts.sh "$side" "$speed" "$seed" "$slope" $weight
+bash run_starts.sh "$side" "$speed" "$seed" "$slope" "$weight" "$clock"
 rm -rf "st_${var}${side}_${tag}_s$seed" && cp -r "$root/runs/trend_st_${var}${side}_${tag}_s$seed" "st_${var}${side}_${tag}_s$seed"

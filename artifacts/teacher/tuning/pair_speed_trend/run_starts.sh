@@ -10,18 +10,21 @@
 # (its config.json, as run.sh set them). WEIGHT (stop 43): the speed-error weight of run.sh's variant
 # wWEIGHT_, continued with the same weight -> runs/trend_st_wWEIGHT_SIDE_TAG_sSEED.
 #   run_starts.sh SIDE SPEED SEED SLOPE [WEIGHT]
+# CLOCK (stop 45; run.sh's): forward continues an assisted side tuned with the forward-only thigh phase, with it.
+#   run_starts.sh assist SPEED SEED SLOPE WEIGHT forward
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-}
-var=$(pair_variant "$weight")
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh}
+var=$(pair_variant "$weight" "$clock")
+[ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK forward: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
 tag=$(pair_tag "$slope" "$speed")
 held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
   "$D/${var}${side}_${tag}_s$seed/config.json")
 from=$D/${var}${side}_${tag}_s$seed/best.json
 case $side in
-  assist) cfg=config/train/reflex_160_upright_assist_thigh.yaml; extra=(--set init_profile="$from") ;;
+  assist) cfg=$(pair_assist_config "$clock"); extra=(--set init_profile="$from") ;;
   noexo) cfg=config/train/reflex_160_upright_effort_noexo.yaml; extra=() ;;
   *) echo "SIDE: assist or noexo"; exit 2 ;;
 esac
