@@ -1,8 +1,12 @@
 """Shared by the stop-44 jump probes: the teacher torque's jumps, a change of more than JUMP_NM in
 one 6.25 ms period within an episode, which its Gaussian pulses never make (their steepest slope is
-about 0.5 Nm per period) unless the thigh phase the profile is timed by jumps."""
+about 0.5 Nm per period) unless the thigh phase the profile is timed by jumps.
+Run as a script (stop 45), the start-seed count for a teacher as it is:
+Usage: python artifacts/closed_loop/probes/torque_jumps.py TEACHER SPEED [SPEED...]"""
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 
@@ -34,3 +38,8 @@ def start_jumps(teacher: str, speed_mps: float) -> str:
         rows.append(f"seed {seed}: {jump[age < WALK_FROM_S].sum()} / {jump[age >= WALK_FROM_S].sum()} jumps, "
                     f"{int(data['falls'])} falls")
     return "; ".join(rows)
+
+
+if __name__ == "__main__":
+    for speed in (float(a) for a in sys.argv[2:]):
+        print(f"{speed:g} m/s: {start_jumps(sys.argv[1], speed)}")
