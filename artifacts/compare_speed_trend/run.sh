@@ -11,9 +11,9 @@ cd "$(dirname "$0")/../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 speeds=${1:-"0.8 1.2 1.6"} seed=${2:-5} pre=${3:+${3}_} slope=${4:--5} clock=${5:-thigh}
 where=$(pair_where "$slope")
-# CLOCK forward (stop 45): the assisted people tuned with the forward-only thigh phase (pair_speed_trend/run_pair.sh
-# assist ... forward; prefix ${pre}fwd_) against the same controls (prefix ${pre}); tables named ${pre}fwd_*.
-apre=$pre$([ "$clock" = forward ] && echo fwd_) acfg=$(pair_assist_config "$clock")
+# CLOCK forward or settled (stop 45): the assisted people tuned with that thigh clock (pair_speed_trend/run_pair.sh
+# assist ... CLOCK; prefix ${pre}fwd_ or ${pre}set_, tag.sh) against the same controls (prefix ${pre}); tables so named.
+apre=$pre$(pair_clock "$clock") acfg=$(pair_assist_config "$clock")
 T=artifacts/teacher out=artifacts/compare_speed_trend
 ncfg=config/train/reflex_160_upright_effort_noexo.yaml
 dirs=()

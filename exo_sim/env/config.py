@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -112,6 +113,18 @@ class StartPoseConfig:
                              "start has no leading leg to move toward)")
 
 
+def _check_thigh_phase_start(rows: tuple[tuple[float, float, float, float], ...]) -> None:
+    for i, row in enumerate(rows):
+        if len(row) != 4 or not all(math.isfinite(v) for v in row):
+            raise ValueError(f"EnvConfig.thigh_phase_start[{i}]: expected 4 finite numbers, got {row!r}")
+        if not (0.0 < row[0] <= 2.5 and abs(row[1]) <= 1.5 and 0.0 < row[2] <= 1.5 and 0.0 < row[3] <= 1.5):
+            raise ValueError(f"EnvConfig.thigh_phase_start[{i}]: {row!r} out of range; allowed speed (0, 2.5] m/s, "
+                             "angle centre [-1.5, 1.5] rad, scales (0, 1.5]")
+    speeds = [row[0] for row in rows]
+    if any(b <= a for a, b in zip(speeds, speeds[1:])):
+        raise ValueError(f"EnvConfig.thigh_phase_start: speeds must ascend, got {speeds}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class EnvConfig:
     """The walking env: body, exo, timing, conditions, action, sensors, reward, termination."""
@@ -143,6 +156,11 @@ class EnvConfig:
         "(no start-up jumps while its running means settle, exo_sim.env.thigh_phase); 0 = the estimate as it is.",
         ge=0.0, le=10.0,
     )
+    thigh_phase_start: tuple[tuple[float, float, float, float], ...] = param(
+        (), "Reset values of the 'thigh' clock by commanded speed: rows (speed m/s, thigh angle centre rad, angle "
+        "scale rad, integral scale rad s), speeds ascending, linear between rows (exo_sim.env.thigh_phase.start_values); "
+        "measured on the walk, so the clock starts settled. Empty = fixed values for adult walking at about 1 stride/s."
+    )
     conditions: ConditionConfig = param(ConditionConfig(), "Speed and slope per episode.")
     action: ActionConfig = param(ActionConfig(), "Action layout.")
     sensors: DeviceSensorConfig = param(DeviceSensorConfig(), "Exo sensor errors.")
@@ -150,6 +168,7 @@ class EnvConfig:
 
     def __post_init__(self) -> None:
         check_fields(self)
+        _check_thigh_phase_start(self.thigh_phase_start)
         dt = self.timestep_s
         if not 5e-4 <= dt <= 5e-3:
             raise ValueError(

@@ -23,7 +23,10 @@ ticks, forwards or backwards (a 1.2 m/s level walker's first 4 s: stop 44,
 artifacts/closed_loop/probes/phase_rate_limit.txt), and a profile timed by it switches its pulses
 on and off. With ``max_rate_hz`` > 0 the phase only advances, by at most that many strides per
 second, and holds where the estimate is behind it; the first update after a reset takes the
-estimate as it is (the start pose's phase).
+estimate as it is (the start pose's phase). The limit then holds the clock up to a tenth of a
+stride behind a settled one for seconds (stop 45, artifacts/closed_loop/probes/start_phase_error.txt),
+so a reset may also start the running means from values measured on the walk itself
+(``reset(i, start)``, e.g. per commanded speed: :func:`start_values`).
 """
 
 from __future__ import annotations
@@ -53,10 +56,13 @@ class ThighPhase:
         self.phase = np.zeros(shape)
         self._fresh = np.ones(shape, dtype=bool)  # no phase yet since the reset: take the estimate as it is
 
-    def reset(self, i: int) -> None:
-        self.angle_mean[i], self.angle_scale[i] = _AT_RESET[:2]
+    def reset(self, i: int, start: tuple[float, float, float] | None = None) -> None:
+        """Restart env ``i``'s legs from ``start`` (thigh angle centre rad, its mean |deviation| rad,
+        the integral's mean |deviation| rad s), else from adult walking at about 1 stride/s."""
+        mean, scale, integral_scale = _AT_RESET if start is None else start
+        self.angle_mean[i], self.angle_scale[i] = mean, scale
         self.integral[i] = self.integral_mean[i] = 0.0
-        self.integral_scale[i] = _AT_RESET[2]
+        self.integral_scale[i] = integral_scale
         self.phase[i] = 0.0
         self._fresh[i] = True
 
@@ -82,3 +88,14 @@ class ThighPhase:
         self.phase = np.where(ok, estimate, self.phase)
         self._fresh &= ~ok
         return self.phase
+
+
+def start_values(table: tuple[tuple[float, float, float, float], ...], speed_mps: float) -> tuple[float, float, float] | None:
+    """Reset values at a commanded speed from rows (speed m/s, angle centre rad, angle scale rad,
+    integral scale rad s), speeds ascending: linear between rows, the end rows beyond them; None
+    for an empty table (the fixed values)."""
+    if not table:
+        return None
+    rows = np.asarray(table, dtype=float)
+    mean, scale, integral_scale = (float(np.interp(speed_mps, rows[:, 0], rows[:, k])) for k in (1, 2, 3))
+    return mean, scale, integral_scale

@@ -34,7 +34,7 @@ from exo_sim.env.physics import Backend, BatchPhysics
 from exo_sim.env.rewards import StepContext, compute_reward
 from exo_sim.env.start_pose import StartPose
 from exo_sim.env.synergy import synergy_matrix
-from exo_sim.env.thigh_phase import ThighPhase
+from exo_sim.env.thigh_phase import ThighPhase, start_values
 from exo_sim.models.build import SimModel, build_model
 from exo_sim.models.exo import HIP_JOINTS
 
@@ -154,7 +154,7 @@ class WalkVecEnv(VectorEnv):
         self._last_hs[i] = np.nan
         self._stride_s[i] = 1.1
         self._contact_r[i] = False
-        self.thigh.reset(i)
+        self.thigh.reset(i, start_values(cfg.thigh_phase_start, speed))
         self._update_thigh_phase(0.0)  # the phase of the start pose; dt 0 leaves the running means
         self.device.reset(i, self.physics.sensordata[i, self._dev_cols], rng)
 

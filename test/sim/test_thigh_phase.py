@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exo_sim.env.thigh_phase import ThighPhase
+from exo_interfaces.params import from_mapping, to_mapping
+from exo_sim.env.config import EnvConfig
+from exo_sim.env.thigh_phase import ThighPhase, start_values
 from exo_sim.env.walk import WalkVecEnv
 from exo_sim.learning import assist_profile
 from exo_sim.learning.evaluate import env_from_file
@@ -102,6 +104,44 @@ def test_after_a_reset_the_limited_phase_starts_from_the_estimate_and_bad_limits
     cfg = env_from_file(str(REPO / "config/train/reflex_160_upright_assist_thigh.yaml"))
     with pytest.raises(ValueError, match="thigh_phase_max_rate_hz"):
         dataclasses.replace(cfg, thigh_phase_max_rate_hz=-0.5)
+
+
+def test_start_values_by_speed_interpolate_hold_at_the_ends_and_bad_rows_are_named() -> None:
+    table = ((0.8, 0.10, 0.40, 0.10), (1.2, 0.06, 0.25, 0.05))
+    assert start_values((), 1.0) is None
+    assert start_values(table, 1.0) == pytest.approx((0.08, 0.325, 0.075))
+    assert start_values(table, 0.5) == pytest.approx(table[0][1:]) and start_values(table, 1.6) == pytest.approx(table[1][1:])
+    clock = ThighPhase(2)
+    clock.reset(1, start_values(table, 1.2))
+    assert clock.angle_mean[1].tolist() == [0.06, 0.06] and clock.integral_scale[1].tolist() == [0.05, 0.05]
+    assert clock.angle_scale[0].tolist() == [0.2, 0.2]  # env 0 as constructed
+    clock.reset(1)
+    assert clock.angle_scale[1].tolist() == [0.2, 0.2]  # no start: the fixed values again
+    cfg = env_from_file(str(REPO / "config/train/reflex_160_upright_assist_thigh.yaml"))
+    for bad, message in (
+        (((1.2, 0.0, 0.25, 0.05), (0.8, 0.1, 0.4, 0.1)), "speeds must ascend"),
+        (((1.2, 0.0, 0.0, 0.05),), r"thigh_phase_start\[0\].*out of range"),
+        (((1.2, float("nan"), 0.25, 0.05),), r"thigh_phase_start\[0\].*finite"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            dataclasses.replace(cfg, thigh_phase_start=bad)
+    rows = {"thigh_phase_start": [[0.8, 0.1, 0.4, 0.1], [1.2, 0.06, 0.25, 0.05]]}
+    loaded = from_mapping(EnvConfig, {**to_mapping(cfg), **rows})
+    assert loaded.thigh_phase_start == ((0.8, 0.1, 0.4, 0.1), (1.2, 0.06, 0.25, 0.05))
+    assert from_mapping(EnvConfig, to_mapping(loaded)) == loaded  # the teacher file's round trip
+
+
+def test_the_env_starts_each_clock_from_its_commanded_speed() -> None:
+    table = ((0.8, 0.10, 0.40, 0.10), (1.2, 0.06, 0.25, 0.05))
+    cfg = dataclasses.replace(env_from_file(str(REPO / "config/train/reflex_160_upright_assist_thigh.yaml")),
+                              thigh_phase_start=table)
+    env = WalkVecEnv(cfg, 2, nthread=1, autoreset=False)
+    env.reset(seed=0, options={"speed_mps": 1.2, "slope_deg": 0.0})
+    # the first update (dt 0) leaves the running means where the reset put them
+    np.testing.assert_allclose(env.thigh.angle_scale, 0.25)
+    np.testing.assert_allclose(env.thigh.integral_scale, 0.05)
+    np.testing.assert_allclose(env.thigh.angle_mean, 0.06)
+    env.close()
 
 
 def test_the_env_times_the_profile_by_each_thigh_when_asked() -> None:

@@ -16,14 +16,15 @@
 # the effort cost pulled the level 1.2 m/s pairs off the held speed; its runs are a variant wWEIGHT_:
 #   run.sh SIDE SPEED SEED SLOPE WEIGHT -> runs/trend_wWEIGHT_SIDE_TAG_sSEED
 # Stop 45: CLOCK forward tunes the assisted side with its thigh phase forward-only and rate-limited
-# (config/train/reflex_160_upright_assist_thigh_forward.yaml); the control's exo is passive, so it has none:
+# (config/train/reflex_160_upright_assist_thigh_forward.yaml), CLOCK settled with that clock started from walking
+# values (..._settled.yaml); the control's exo is passive, so it has no clock (tag.sh's pair_clock, pair_assist_config):
 #   run.sh assist SPEED SEED SLOPE WEIGHT forward -> runs/trend_wWEIGHT_fwd_assist_TAG_sSEED (WEIGHT may be "")
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh}
 var=$(pair_variant "$weight" "$clock")
-[ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK forward: the assisted side only"; exit 2; }
+[ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
 case $slope:$speed in
   -5:0.8) node=$S/m5_v08_st/best.json held=0.90 ;;

@@ -4,7 +4,7 @@
 #   stage 1 run.sh (40 gens, 2 starts x 12 s) -> SIDE_vNN_sSEED/, then
 #   stage 2 run_starts.sh (15 gens, 8 starts x 15 s) from it -> st_SIDE_vNN_sSEED/.
 #   run_pair.sh SIDE SPEED SEED [SLOPE, default -5; 0 = level, stop 42] [WEIGHT: speed-error weight, stop 43]
-#     [CLOCK: thigh, or forward for the assisted side with the forward-only thigh phase, stop 45]
+#     [CLOCK: thigh; forward (forward-only thigh phase) or settled (that, started settled) for the assisted side, stop 45]
 set -euo pipefail
 cd "$(dirname "$0")"
 source tag.sh

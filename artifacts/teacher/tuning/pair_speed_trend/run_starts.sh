@@ -10,14 +10,14 @@
 # (its config.json, as run.sh set them). WEIGHT (stop 43): the speed-error weight of run.sh's variant
 # wWEIGHT_, continued with the same weight -> runs/trend_st_wWEIGHT_SIDE_TAG_sSEED.
 #   run_starts.sh SIDE SPEED SEED SLOPE [WEIGHT]
-# CLOCK (stop 45; run.sh's): forward continues an assisted side tuned with the forward-only thigh phase, with it.
+# CLOCK (stop 45; run.sh's): forward or settled continues an assisted side tuned with that thigh clock, with it.
 #   run_starts.sh assist SPEED SEED SLOPE WEIGHT forward
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh}
 var=$(pair_variant "$weight" "$clock")
-[ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK forward: the assisted side only"; exit 2; }
+[ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
 tag=$(pair_tag "$slope" "$speed")
 held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \

@@ -3,14 +3,21 @@
 pair_tag() { echo "$([ "$1" = 0 ] && echo lv || echo v)$(echo "$2" | tr -d .)"; }
 #   pair_where SLOPE  ->  the slope's part of the people's file names: m5 on -5 deg, level on level ground.
 pair_where() { [ "$1" = 0 ] && echo level || echo m5; }
+#   pair_clock CLOCK  ->  the folder prefix of an assisted side tuned with another thigh clock (stop 45): none for
+#   thigh (default), fwd_ for forward (forward-only, rate-limited), set_ for settled (that, started settled).
+pair_clock() {
+  case ${1:-thigh} in thigh) echo "" ;; forward) echo fwd_ ;; settled) echo set_ ;;
+    *) echo "CLOCK: thigh, forward or settled" >&2; return 2 ;; esac
+}
 #   pair_variant WEIGHT [CLOCK]  ->  the folder prefix of a pair tuned with that speed-error weight (w100_), none
-#   without one; then fwd_ for an assisted side tuned with the forward-only thigh phase (CLOCK forward, stop 45).
-pair_variant() { echo "${1:+w${1}_}$([ "${2:-}" = forward ] && echo fwd_)"; }
-#   pair_assist_config CLOCK  ->  the assisted side's tuning config: thigh (default) or forward (stop 45).
+#   without one; then the clock's prefix.
+pair_variant() { echo "${1:+w${1}_}$(pair_clock "${2:-}")"; }
+#   pair_assist_config CLOCK  ->  the assisted side's tuning config for that clock.
 pair_assist_config() {
   case ${1:-thigh} in
     thigh) echo config/train/reflex_160_upright_assist_thigh.yaml ;;
     forward) echo config/train/reflex_160_upright_assist_thigh_forward.yaml ;;
-    *) echo "CLOCK: thigh or forward" >&2; return 2 ;;
+    settled) echo config/train/reflex_160_upright_assist_thigh_settled.yaml ;;
+    *) echo "CLOCK: thigh, forward or settled" >&2; return 2 ;;
   esac
 }
