@@ -7,7 +7,9 @@ walking at SPEED (start seed 20000: a settled clock, the phase a walking leg has
 window of time since the start, the mean |phase - settled phase| (strides) of the teacher's clock
 and of the raw estimate, and the share of periods where the limit keeps the clock off the raw
 estimate (held back, or catching up at the limit).
-A probe only: it wraps ThighPhase.update, which no committed teacher does.
+A probe only: it wraps ThighPhase.update, which no committed teacher does. It is for a teacher whose
+clock starts from the fixed reset values (no env.thigh_phase_start); for one that starts elsewhere the
+share counts the start values' difference too, and is no measure of the limit.
 Usage: python artifacts/closed_loop/probes/start_phase_error.py TEACHER SPEED [SPEED...]"""
 
 from __future__ import annotations
