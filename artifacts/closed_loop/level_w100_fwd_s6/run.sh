@@ -5,9 +5,5 @@
 # CLOCK set: the teacher whose clock also starts settled (env.thigh_phase_start; run_pair.sh ... settled).
 #   run.sh STUDENT OUT ["SEEDS" [SPEEDS [CLOCK: fwd (default) or set]]]   -> OUT/seedS/closed_loop.json, OUT/summary.md
 set -euo pipefail
-T=artifacts/teacher
-read -ra speeds <<< "${4:-0.8 1.2}"
-clock=${5:-fwd}
-case $clock in fwd|set) ;; *) echo "CLOCK: fwd or set"; exit 2 ;; esac
-exec "$(dirname "$0")/../run_effort.sh" $T/teacher_reflex_stage2_thigh_assist_level_trend_st_w100_${clock}_s6.onnx \
-  $T/teacher_reflex_noexo_control_level_trend_st_w100_s6.onnx "$1" "$2" "${3:-0 1 2}" --unpowered --speeds "${speeds[@]}" --slopes 0
+case ${5:-fwd} in fwd|set) ;; *) echo "CLOCK: fwd or set"; exit 2 ;; esac
+exec "$(dirname "$0")/../level_w100_s6/run.sh" "$1" "$2" "${3:-0 1 2}" "${4:-0.8 1.2}" "${5:-fwd}"

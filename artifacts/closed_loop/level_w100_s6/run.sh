@@ -11,8 +11,13 @@
 #         run.sh artifacts/student_level_w100_s6_long_seed1/student.onnx artifacts/closed_loop/level_w100_s6_long_seed1 "0 1 2 3 4 5" 1.2;
 #         run.sh artifacts/student_level_w100_s6_long_start4/student.onnx artifacts/closed_loop/level_w100_s6_long_start4 "0 1 2 3 4 5"
 #         run.sh artifacts/student_level_w100_s6_long_ens3/student.onnx artifacts/closed_loop/level_w100_s6_long_ens3 "0 1 2 3 4 5"
+# Stop 45: CLOCK fwd or set runs the schedule whose thigh clock is forward-only, or also started settled
+# (teacher_reflex_stage2_thigh_assist_level_trend_st_w100_{fwd,set}_s6.onnx; level_w100_fwd_s6/run.sh), same controls.
+#   run.sh STUDENT OUT "SEEDS" SPEEDS CLOCK
 set -euo pipefail
 T=artifacts/teacher
 read -ra speeds <<< "${4:-0.8 1.2}"
-exec "$(dirname "$0")/../run_effort.sh" $T/teacher_reflex_stage2_thigh_assist_level_trend_st_w100_s6.onnx \
+clock=${5:-}
+case $clock in ""|fwd|set) ;; *) echo "CLOCK: fwd or set"; exit 2 ;; esac
+exec "$(dirname "$0")/../run_effort.sh" $T/teacher_reflex_stage2_thigh_assist_level_trend_st_w100_${clock:+${clock}_}s6.onnx \
   $T/teacher_reflex_noexo_control_level_trend_st_w100_s6.onnx "$1" "$2" "${3:-0 1 2}" --unpowered --speeds "${speeds[@]}" --slopes 0

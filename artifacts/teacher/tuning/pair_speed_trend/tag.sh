@@ -14,10 +14,5 @@ pair_clock() {
 pair_variant() { echo "${1:+w${1}_}$(pair_clock "${2:-}")"; }
 #   pair_assist_config CLOCK  ->  the assisted side's tuning config for that clock.
 pair_assist_config() {
-  case ${1:-thigh} in
-    thigh) echo config/train/reflex_160_upright_assist_thigh.yaml ;;
-    forward) echo config/train/reflex_160_upright_assist_thigh_forward.yaml ;;
-    settled) echo config/train/reflex_160_upright_assist_thigh_settled.yaml ;;
-    *) echo "CLOCK: thigh, forward or settled" >&2; return 2 ;;
-  esac
+  pair_clock "${1:-}" > /dev/null && echo "config/train/reflex_160_upright_assist_thigh$([ "${1:-thigh}" = thigh ] || echo "_$1").yaml"
 }
