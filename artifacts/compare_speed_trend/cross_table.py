@@ -1,0 +1,46 @@
+"""Tabulate compare outputs named ..._assisted_sA_vs_control_sC: one row per pair, then each assisted
+search's mean over its controls (stop 46, run_cross.sh). Percent changes are (assisted - no-exo) / no-exo."""
+import csv
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from statistics import mean
+
+COLUMNS = ("activation_change_pct", "power_total_change_pct", "activation_per_m_change_pct",
+           "power_total_per_m_change_pct", "speed_no_exo", "speed_assisted", "falls_no_exo", "falls_assisted")
+
+
+def read(out_dir: Path) -> dict[str, float]:
+    rows = list(csv.DictReader(open(out_dir / "comparison.csv")))
+    assert len(rows) == 1, f"{out_dir}: one condition per compare, got {len(rows)}"
+    return {k: float(rows[0][k]) for k in COLUMNS}
+
+
+def main(dirs: list[str]) -> None:
+    by_assisted: dict[str, list[dict[str, float]]] = defaultdict(list)
+    print("Compare seeds 0-7, 20 s each; folders under `artifacts/compare_speed_trend/`.\n")
+    print("| assisted seed | control seed | activation (%) | positive power (%) | per metre: activation / positive work (%) "
+          "| speed control / assisted (m/s) | falls control / assisted (of 8) |")
+    print("|---|---|---|---|---|---|---|")
+    for d in dirs:
+        m = re.search(r"assisted_s(\d+)_vs_control_s(\d+)$", d.rstrip("/"))
+        assert m, f"{d}: not an ..._assisted_sA_vs_control_sC folder"
+        r = read(Path(d))
+        by_assisted[m.group(1)].append(r)
+        print(f"| {m.group(1)} | {m.group(2)} | {r['activation_change_pct']:+.1f} | {r['power_total_change_pct']:+.1f} "
+              f"| {r['activation_per_m_change_pct']:+.1f} / {r['power_total_per_m_change_pct']:+.1f} "
+              f"| {r['speed_no_exo']:.2f} / {r['speed_assisted']:.2f} | {r['falls_no_exo']:.0f} / {r['falls_assisted']:.0f} |")
+    print("\nMean over the controls, per assisted search:\n")
+    print("| assisted seed | controls | activation (%) | positive power (%) | per metre: activation / positive work (%) "
+          "| assisted speed (m/s) | assisted falls (of 8) |")
+    print("|---|---|---|---|---|---|---|")
+    for a, rs in by_assisted.items():
+        avg = {k: mean(r[k] for r in rs) for k in COLUMNS}
+        print(f"| {a} | {len(rs)} | {avg['activation_change_pct']:+.1f} | {avg['power_total_change_pct']:+.1f} "
+              f"| {avg['activation_per_m_change_pct']:+.1f} / {avg['power_total_per_m_change_pct']:+.1f} "
+              f"| {avg['speed_assisted']:.2f} | {rs[0]['falls_assisted']:.0f} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
