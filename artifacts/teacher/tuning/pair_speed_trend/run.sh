@@ -19,6 +19,8 @@
 # (config/train/reflex_160_upright_assist_thigh_forward.yaml), CLOCK settled with that clock started from walking
 # values (..._settled.yaml); the control's exo is passive, so it has no clock (tag.sh's pair_clock, pair_assist_config):
 #   run.sh assist SPEED SEED SLOPE WEIGHT forward -> runs/trend_wWEIGHT_fwd_assist_TAG_sSEED (WEIGHT may be "")
+# Stop 46: level 1.0 m/s from the speed-accurate level node lv_10_sp (not the schedule's lv_10, which walks
+# 0.92 m/s), held to 1.02 m/s: the mean of its walks within 0.1 m/s from starts 40-49 (speed_nodes/select.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
@@ -31,8 +33,9 @@ case $slope:$speed in
   -5:1.2) node=$N/slope_m5c/best.json held=1.25 ;;
   -5:1.6) node=$S/m5_v16_st/best.json held=1.47 ;;
   0:0.8) node=artifacts/teacher/reflex_upright.json held=0.81 ;;
+  0:1.0) node=artifacts/teacher/tuning/speed_nodes/lv_10_sp/best.json held=1.02 ;;
   0:1.2) node=artifacts/teacher/tuning/speed_nodes/lv_12_s5_st6/best.json held=1.15 ;;
-  *) echo "SLOPE:SPEED: -5:0.8, -5:1.2, -5:1.6, 0:0.8 or 0:1.2"; exit 2 ;;
+  *) echo "SLOPE:SPEED: -5:0.8, -5:1.2, -5:1.6, 0:0.8, 0:1.0 or 0:1.2"; exit 2 ;;
 esac
 tag=$(pair_tag "$slope" "$speed")
 if [ "$side" = assist ]; then
