@@ -5,7 +5,8 @@
 # cannot tell a search's saving from its control's luck. Compare seeds 0-7, 20 s (as run.sh); each cell
 # is skipped where its folder exists (run.sh writes the same-seed ones), then cross_table.py tabulates.
 #   run_cross.sh SPEED SLOPE VARIANT CLOCK "ASSISTED_SEEDS" "CONTROL_SEEDS"  -> ..._assisted_sA_vs_control_sC/,
-#   cross_VARIANT_CLOCK_TAG.md (VARIANT as run.sh's, e.g. st_w100; CLOCK thigh, forward or settled)
+#   cross_PREFIX.md, PREFIX the compare folders' (VARIANT as run.sh's, e.g. st_w100; CLOCK thigh, forward or settled;
+#   st_w100 settled at 1.2 m/s level -> cross_st_w100_set_lv12.md)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh

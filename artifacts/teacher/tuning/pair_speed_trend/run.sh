@@ -20,7 +20,7 @@
 # values (..._settled.yaml); the control's exo is passive, so it has no clock (tag.sh's pair_clock, pair_assist_config):
 #   run.sh assist SPEED SEED SLOPE WEIGHT forward -> runs/trend_wWEIGHT_fwd_assist_TAG_sSEED (WEIGHT may be "")
 # Stop 46: level 1.0 m/s from the speed-accurate level node lv_10_sp (not the schedule's lv_10, which walks
-# 0.92 m/s), held to 1.02 m/s: the mean of its walks within 0.1 m/s from starts 40-49 (speed_nodes/select.txt).
+# 0.92 m/s), held to 1.02 m/s: the mean of its speeds within 0.1 m/s of 1.0 from starts 40-49 (speed_nodes/select.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
