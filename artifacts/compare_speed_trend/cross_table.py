@@ -1,5 +1,6 @@
 """Tabulate compare outputs named ..._assisted_sA_vs_control_sC: one row per pair, then each assisted
-search's mean over its controls (stop 46, run_cross.sh). Percent changes are (assisted - no-exo) / no-exo."""
+search's mean over its controls (stop 46, run_cross.sh). Percent changes are (assisted - no-exo) / no-exo.
+Usage: cross_table.py [--starts FIRST-LAST] DIR...   (the compare seeds, for the header; default 0-7)"""
 import csv
 import re
 import sys
@@ -17,14 +18,14 @@ def read(out_dir: Path) -> dict[str, float]:
     return {k: float(rows[0][k]) for k in COLUMNS}
 
 
-def main(dirs: list[str]) -> None:
+def main(dirs: list[str], starts: str = "0-7") -> None:
     by_assisted: dict[str, list[dict[str, float]]] = defaultdict(list)
-    print("Compare seeds 0-7, 20 s each; folders under `artifacts/compare_speed_trend/`.\n")
+    print(f"Compare seeds {starts}, 20 s each; folders under `artifacts/compare_speed_trend/`.\n")
     print("| assisted seed | control seed | activation (%) | positive power (%) | per metre: activation / positive work (%) "
           "| speed control / assisted (m/s) | falls control / assisted (of 8) |")
     print("|---|---|---|---|---|---|---|")
     for d in dirs:
-        m = re.search(r"assisted_s(\d+)_vs_control_s(\d+)$", d.rstrip("/"))
+        m = re.search(r"assisted_s(\d+)_vs_control_s(\d+)(_starts\d+to\d+)?$", d.rstrip("/"))
         assert m, f"{d}: not an ..._assisted_sA_vs_control_sC folder"
         r = read(Path(d))
         by_assisted[m.group(1)].append(r)
@@ -43,4 +44,8 @@ def main(dirs: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if args[:1] == ["--starts"]:
+        main(args[2:], args[1])
+    else:
+        main(args)

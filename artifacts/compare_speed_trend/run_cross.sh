@@ -4,13 +4,16 @@
 # same assisted person (stop 43: st_w100_lv12_assisted_s6_vs_control_s5/s6/s7), so one paired control
 # cannot tell a search's saving from its control's luck. Compare seeds 0-7, 20 s (as run.sh); each cell
 # is skipped where its folder exists (run.sh writes the same-seed ones), then cross_table.py tabulates.
-#   run_cross.sh SPEED SLOPE VARIANT CLOCK "ASSISTED_SEEDS" "CONTROL_SEEDS"  -> ..._assisted_sA_vs_control_sC/,
+#   run_cross.sh SPEED SLOPE VARIANT CLOCK "ASSISTED_SEEDS" "CONTROL_SEEDS" [FIRST]  -> ..._assisted_sA_vs_control_sC/,
 #   cross_PREFIX.md, PREFIX the compare folders' (VARIANT as run.sh's, e.g. st_w100; CLOCK thigh, forward or settled;
 #   st_w100 settled at 1.2 m/s level -> cross_st_w100_set_lv12.md)
+# FIRST (stop 46, default 0): compare seeds FIRST to FIRST+7 instead, folders and table suffixed _startsFIRSTtoLAST
+# (40-47 for selecting a search on starts none of the reported tables use).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-speed=$1 slope=$2 pre=${3:+${3}_} clock=$4 aseeds=$5 cseeds=$6
+speed=$1 slope=$2 pre=${3:+${3}_} clock=$4 aseeds=$5 cseeds=$6 first=${7:-0}
+last=$((first + 7)) suffix=$([ "$first" = 0 ] || echo "_starts${first}to$((first + 7))")
 where=$(pair_where "$slope") tag=$(pair_tag "$slope" "$speed")
 apre=$pre$(pair_clock "$clock") acfg=$(pair_assist_config "$clock")
 T=artifacts/teacher out=artifacts/compare_speed_trend
@@ -20,13 +23,13 @@ for a in $aseeds; do
   # A fresh tuning run replaces the committed person, as in run.sh.
   if [ -f "runs/trend_${apre}assist_${tag}_s$a/best.json" ]; then cp "runs/trend_${apre}assist_${tag}_s$a/best.json" "$person"; fi
   for c in $cseeds; do
-    d=$out/${apre}${tag}_assisted_s${a}_vs_control_s$c
+    d=$out/${apre}${tag}_assisted_s${a}_vs_control_s$c$suffix
     dirs+=("$d")
     [ -f "$d/comparison.csv" ] && continue
     .venv/bin/python -m exo_sim compare --no-exo "$T/reflex_stage2_noexo_control_${where}_trend_${pre}${tag}_s$c.json" \
       --no-exo-config config/train/reflex_160_upright_effort_noexo.yaml --assisted "$person" --assisted-config "$acfg" \
-      --out "$d" --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set 'seeds=[0,1,2,3,4,5,6,7]'
+      --out "$d" --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[$(seq -s , "$first" "$last")]"
   done
 done
-.venv/bin/python $out/cross_table.py "${dirs[@]}" > "$out/cross_${apre}${tag}.md"
-cat "$out/cross_${apre}${tag}.md"
+.venv/bin/python $out/cross_table.py --starts "$first-$last" "${dirs[@]}" > "$out/cross_${apre}${tag}$suffix.md"
+cat "$out/cross_${apre}${tag}$suffix.md"
