@@ -18,6 +18,13 @@ def read(out_dir: Path) -> dict[str, float]:
     return {k: float(rows[0][k]) for k in COLUMNS}
 
 
+def pair_seeds(out_dir: str) -> tuple[str, str]:
+    """The assisted and control search seeds a compare folder is named after."""
+    m = re.search(r"assisted_s(\d+)_vs_control_s(\d+)(_starts\d+to\d+)?$", out_dir.rstrip("/"))
+    assert m, f"{out_dir}: not an ..._assisted_sA_vs_control_sC[_startsXtoY] folder"
+    return m.group(1), m.group(2)
+
+
 def main(dirs: list[str], starts: str = "0-7") -> None:
     by_assisted: dict[str, list[dict[str, float]]] = defaultdict(list)
     print(f"Compare seeds {starts}, 20 s each; folders under `artifacts/compare_speed_trend/`.\n")
@@ -25,11 +32,10 @@ def main(dirs: list[str], starts: str = "0-7") -> None:
           "| speed control / assisted (m/s) | falls control / assisted (of 8) |")
     print("|---|---|---|---|---|---|---|")
     for d in dirs:
-        m = re.search(r"assisted_s(\d+)_vs_control_s(\d+)(_starts\d+to\d+)?$", d.rstrip("/"))
-        assert m, f"{d}: not an ..._assisted_sA_vs_control_sC folder"
+        assisted, control = pair_seeds(d)
         r = read(Path(d))
-        by_assisted[m.group(1)].append(r)
-        print(f"| {m.group(1)} | {m.group(2)} | {r['activation_change_pct']:+.1f} | {r['power_total_change_pct']:+.1f} "
+        by_assisted[assisted].append(r)
+        print(f"| {assisted} | {control} | {r['activation_change_pct']:+.1f} | {r['power_total_change_pct']:+.1f} "
               f"| {r['activation_per_m_change_pct']:+.1f} / {r['power_total_per_m_change_pct']:+.1f} "
               f"| {r['speed_no_exo']:.2f} / {r['speed_assisted']:.2f} | {r['falls_no_exo']:.0f} / {r['falls_assisted']:.0f} |")
     print("\nMean over the controls, per assisted search:\n")

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
 speed=$1 slope=$2 pre=${3:+${3}_} clock=$4 aseeds=$5 cseeds=$6 first=${7:-0}
-last=$((first + 7)) suffix=$([ "$first" = 0 ] || echo "_starts${first}to$((first + 7))")
+last=$((first + 7)) suffix=$([ "$first" = 0 ] || echo "_starts${first}to$last")
 where=$(pair_where "$slope") tag=$(pair_tag "$slope" "$speed")
 apre=$pre$(pair_clock "$clock") acfg=$(pair_assist_config "$clock")
 T=artifacts/teacher out=artifacts/compare_speed_trend
