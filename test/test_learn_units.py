@@ -231,6 +231,17 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
     assert not np.allclose(at_slow, cost)
     with pytest.raises(ValueError, match="cost_speed_mps"):
         dataclasses.replace(cfg, cost_speed_mps=0.1)
+    # The speed floor charges only the speed below v* - tol, per m/s: nothing when v* is the run's own
+    # speed, the whole gap when v* is 0.3 m/s above it.
+    v_run = float(info["speed_mps"][0])
+    for v_target, gap in ((v_run, 0.0), (v_run + 0.3, 0.3 - 0.02)):
+        floored = dataclasses.replace(cfg, cost_speed_mps=v_target, speed_floor_weight=50.0, speed_floor_tol_mps=0.02)
+        unfloored = dataclasses.replace(floored, speed_floor_weight=0.0)
+        with_floor, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), floored, 1.2, 0)
+        without, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), unfloored, 1.2, 0)
+        np.testing.assert_allclose(with_floor - without, 50.0 * gap, atol=1e-9)
+    with pytest.raises(ValueError, match="speed_floor_tol_mps"):
+        dataclasses.replace(cfg, speed_floor_tol_mps=-0.1)
     assert env.base is None  # the tuning removes its base controller afterwards
     env.close()
 

@@ -21,11 +21,14 @@
 #   run.sh assist SPEED SEED SLOPE WEIGHT forward -> runs/trend_wWEIGHT_fwd_assist_TAG_sSEED (WEIGHT may be "")
 # Stop 46: level 1.0 m/s from the speed-accurate level node lv_10_sp (not the schedule's lv_10, which walks
 # 0.92 m/s), held to 1.02 m/s: the mean of its speeds within 0.1 m/s of 1.0 from starts 40-49 (speed_nodes/select.txt).
+# Stop 47: an optional speed-floor weight (ReflexTuneConfig.speed_floor_weight, per m/s below the held speed less
+# 0.02) for both sides alike, where 4 of 6 settled-clock assisted searches settled 0.04-0.09 m/s slow (stop 46):
+#   run.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR -> runs/trend_wWEIGHT_flFLOOR_[set_]SIDE_TAG_sSEED
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh}
-var=$(pair_variant "$weight" "$clock")
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh} floor=${7:-}
+var=$(pair_variant "$weight" "$clock" "$floor")
 [ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend N=artifacts/teacher/tuning/nodes S=artifacts/teacher/tuning/starts
 case $slope:$speed in
@@ -56,6 +59,6 @@ elif [ "$side" = noexo ]; then
 else
   echo "SIDE: assist or noexo"; exit 2
 fi
-.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${var}${side}_${tag}_s$seed" "${extra[@]}" ${weight:+--set speed_weight=$weight} \
+.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${var}${side}_${tag}_s$seed" "${extra[@]}" ${weight:+--set speed_weight=$weight} ${floor:+--set speed_floor_weight=$floor} \
   --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set sigma0=0.1 --set cost_speed_mps=$held \
   --set seed="$seed" --set generations=40

@@ -12,11 +12,13 @@
 #   run_starts.sh SIDE SPEED SEED SLOPE [WEIGHT]
 # CLOCK (stop 45; run.sh's): forward or settled continues an assisted side tuned with that thigh clock, with it.
 #   run_starts.sh assist SPEED SEED SLOPE WEIGHT forward
+# FLOOR (stop 47; run.sh's): the speed-floor weight, continued with it.
+#   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh}
-var=$(pair_variant "$weight" "$clock")
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh} floor=${7:-}
+var=$(pair_variant "$weight" "$clock" "$floor")
 [ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
 tag=$(pair_tag "$slope" "$speed")
@@ -31,4 +33,4 @@ esac
 .venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_st_${var}${side}_${tag}_s$seed" \
   --set init_params="$from" "${extra[@]}" \
   --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[1, 2, 3, 20, 21, 22, 23, 24]" \
-  --set duration_s=15.0 --set sigma0=0.08 --set cost_speed_mps=$held --set seed="$seed" --set generations=15 ${weight:+--set speed_weight=$weight}
+  --set duration_s=15.0 --set sigma0=0.08 --set cost_speed_mps=$held --set seed="$seed" --set generations=15 ${weight:+--set speed_weight=$weight} ${floor:+--set speed_floor_weight=$floor}
