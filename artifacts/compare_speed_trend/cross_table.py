@@ -19,9 +19,10 @@ def read(out_dir: Path) -> dict[str, float]:
 
 
 def pair_seeds(out_dir: str) -> tuple[str, str]:
-    """The assisted and control search seeds a compare folder is named after."""
-    m = re.search(r"assisted_s(\d+)_vs_control_s(\d+)(_starts\d+to\d+)?$", out_dir.rstrip("/"))
-    assert m, f"{out_dir}: not an ..._assisted_sA_vs_control_sC[_startsXtoY] folder"
+    """The assisted and control search seeds a compare folder is named after (the control's may follow
+    its variant, run_cross.sh's CVARIANT)."""
+    m = re.search(r"assisted_s(\d+)_vs_control_(?:[a-z0-9_]+_)?s(\d+)(_starts\d+to\d+)?$", out_dir.rstrip("/"))
+    assert m, f"{out_dir}: not an ..._assisted_sA_vs_control_[VARIANT_]sC[_startsXtoY] folder"
     return m.group(1), m.group(2)
 
 

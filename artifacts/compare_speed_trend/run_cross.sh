@@ -9,10 +9,13 @@
 #   st_w100 settled at 1.2 m/s level -> cross_st_w100_set_lv12.md)
 # FIRST (stop 46, default 0): compare seeds FIRST to FIRST+7 instead, folders and table suffixed _startsFIRSTtoLAST
 # (40-47 for selecting a search on starts none of the reported tables use).
+# CVARIANT (stop 47, default VARIANT): the controls of another variant, e.g. speed-floor searches (st_w100_fl400)
+# against the st_w100 controls; folders ..._vs_control_CVARIANT_sC, table cross_PREFIX_vs_CVARIANT.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-speed=$1 slope=$2 pre=${3:+${3}_} clock=$4 aseeds=$5 cseeds=$6 first=${7:-0}
+speed=$1 slope=$2 pre=${3:+${3}_} clock=$4 aseeds=$5 cseeds=$6 first=${7:-0} cvariant=${8:-}
+cpre=${cvariant:+${cvariant}_} cpre=${cpre:-$pre} cname=${cvariant:+${cvariant}_}
 last=$((first + 7)) suffix=$([ "$first" = 0 ] || echo "_starts${first}to$last")
 where=$(pair_where "$slope") tag=$(pair_tag "$slope" "$speed")
 apre=$pre$(pair_clock "$clock") acfg=$(pair_assist_config "$clock")
@@ -23,13 +26,14 @@ for a in $aseeds; do
   # A fresh tuning run replaces the committed person, as in run.sh.
   if [ -f "runs/trend_${apre}assist_${tag}_s$a/best.json" ]; then cp "runs/trend_${apre}assist_${tag}_s$a/best.json" "$person"; fi
   for c in $cseeds; do
-    d=$out/${apre}${tag}_assisted_s${a}_vs_control_s$c$suffix
+    d=$out/${apre}${tag}_assisted_s${a}_vs_control_${cname}s$c$suffix
     dirs+=("$d")
     [ -f "$d/comparison.csv" ] && continue
-    .venv/bin/python -m exo_sim compare --no-exo "$T/reflex_stage2_noexo_control_${where}_trend_${pre}${tag}_s$c.json" \
+    .venv/bin/python -m exo_sim compare --no-exo "$T/reflex_stage2_noexo_control_${where}_trend_${cpre}${tag}_s$c.json" \
       --no-exo-config config/train/reflex_160_upright_effort_noexo.yaml --assisted "$person" --assisted-config "$acfg" \
       --out "$d" --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[$(seq -s , "$first" "$last")]"
   done
 done
-.venv/bin/python $out/cross_table.py --starts "$first-$last" "${dirs[@]}" > "$out/cross_${apre}${tag}$suffix.md"
-cat "$out/cross_${apre}${tag}$suffix.md"
+table=$out/cross_${apre}${tag}${cvariant:+_vs_$cvariant}$suffix.md
+.venv/bin/python $out/cross_table.py --starts "$first-$last" "${dirs[@]}" > "$table"
+cat "$table"
