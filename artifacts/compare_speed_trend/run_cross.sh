@@ -21,6 +21,11 @@ where=$(pair_where "$slope") tag=$(pair_tag "$slope" "$speed")
 apre=$pre$(pair_clock "$clock") acfg=$(pair_assist_config "$clock")
 T=artifacts/teacher out=artifacts/compare_speed_trend
 dirs=()
+for c in $cseeds; do  # likewise a fresh control run (stop 47: the floor control was copied by hand)
+  if [ -f "runs/trend_${cpre}noexo_${tag}_s$c/best.json" ]; then
+    cp "runs/trend_${cpre}noexo_${tag}_s$c/best.json" "$T/reflex_stage2_noexo_control_${where}_trend_${cpre}${tag}_s$c.json"
+  fi
+done
 for a in $aseeds; do
   person=$T/reflex_stage2_thigh_assist_${where}_trend_${apre}${tag}_s$a.json
   # A fresh tuning run replaces the committed person, as in run.sh.
