@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stop 47 (issue 6): a third stage for start robustness. The speed-floor assisted searches hold the speed
-# at level 1.2 m/s but fall from 1-4 of 8 compare starts, all within the first 3 s (the controls 0-1):
+# at level 1.2 m/s but fall from 1-4 of 8 compare starts, mostly within the first 3 s (the controls 0-1):
 # stage 2 fits eight fixed starts. This stage continues a stage-2 best from sixteen starts (stage 2's
 # 1-3, 20-24 and eight more, 25-32; the compare seeds 0-17 and 40-47 stay held out, their starts drawn
 # from another stream) for 10 generations of 15 s, with a smaller step, the same costs and held speed.
