@@ -14,23 +14,31 @@
 #   run_starts.sh assist SPEED SEED SLOPE WEIGHT forward
 # FLOOR (stop 47; run.sh's): the speed-floor weight, continued with it.
 #   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR
+# STAGE (stop 47; default st): rb continues this stage's best (st_...) from sixteen starts, the eight above
+# and 25-32, for 10 generations with step 0.05 -> runs/trend_rb_VARIANT_SIDE_TAG_sSEED (run_robust.sh).
+#   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR rb
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
-side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh} floor=${7:-}
+side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh} floor=${7:-} stage=${8:-st}
 var=$(pair_variant "$weight" "$clock" "$floor")
 [ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
 tag=$(pair_tag "$slope" "$speed")
+case $stage in
+  st) prev="" starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 ;;
+  rb) prev=st_ starts="1, 2, 3, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32" sigma=0.05 gens=10 ;;
+  *) echo "STAGE: st or rb"; exit 2 ;;
+esac
 held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
-  "$D/${var}${side}_${tag}_s$seed/config.json")
-from=$D/${var}${side}_${tag}_s$seed/best.json
+  "$D/${prev}${var}${side}_${tag}_s$seed/config.json")
+from=$D/${prev}${var}${side}_${tag}_s$seed/best.json
 case $side in
   assist) cfg=$(pair_assist_config "$clock"); extra=(--set init_profile="$from") ;;
   noexo) cfg=config/train/reflex_160_upright_effort_noexo.yaml; extra=() ;;
   *) echo "SIDE: assist or noexo"; exit 2 ;;
 esac
-.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_st_${var}${side}_${tag}_s$seed" \
+.venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${stage}_${var}${side}_${tag}_s$seed" \
   --set init_params="$from" "${extra[@]}" \
-  --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[1, 2, 3, 20, 21, 22, 23, 24]" \
-  --set duration_s=15.0 --set sigma0=0.08 --set cost_speed_mps=$held --set seed="$seed" --set generations=15 ${weight:+--set speed_weight=$weight} ${floor:+--set speed_floor_weight=$floor}
+  --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[$starts]" \
+  --set duration_s=15.0 --set sigma0=$sigma --set cost_speed_mps=$held --set seed="$seed" --set generations=$gens ${weight:+--set speed_weight=$weight} ${floor:+--set speed_floor_weight=$floor}
