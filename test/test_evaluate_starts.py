@@ -51,6 +51,9 @@ def test_reports_count_walks_within_a_tenth_of_the_commanded_speed(tmp_path: Pat
     assert "within 0.1 m/s of the commanded speed: **3 / 6**" in md
     assert "conditions where more than half the starts do: **1 / 2**" in md
     assert "| 0.8 | 1/3 |" in md and "| 1.2 | 2/3 |" in md
+    between = [_row(1, 1.05, 0.0, True, 1.05), _row(1, 1.1, 0.0, False, 0.5)]  # 1.05 once printed as 1.1
+    md = write_start_outputs(between, tmp_path, duration_s=20.0)["md"].read_text()
+    assert "| 1.05 | 1/1 |" in md and "| 1.1 | 0/1 |" in md
     edge = [{**_row(0, 1.0, 0.0, True, 1.0), "speed_error_mps": 0.1}, _row(0, 1.2, 0.0, True, 1.21)]
     for r in edge:
         r.update(strides=0)

@@ -62,6 +62,12 @@ class EvalConfig:
         check_fields(self)
 
 
+def speed_label(v: float) -> str:
+    """A commanded speed as a table row label: one decimal, two where one would merge rows (1.05 is not 1.1)."""
+    two = f"{v:.2f}"
+    return two[:-1] if two.endswith("0") else two
+
+
 def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: float, cfg: EvalConfig) -> dict[str, Any]:
     """One episode at (speed, slope) from the env's start pose; returns the row of the table."""
     policy = factory(env)
@@ -98,7 +104,7 @@ def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: 
         "survived_s": round(t, 3), "mean_speed_mps": float(mean_speed), "speed_error_mps": float(abs(mean_speed - speed)),
         **feats,
     }
-    logger.info("v*=%.1f slope=%+.0f: %s %.1f s, v=%.2f m/s, %d strides", speed, slope,
+    logger.info("v*=%s slope=%+.0f: %s %.1f s, v=%.2f m/s, %d strides", speed_label(speed), slope,
                 "success" if row["success"] else "fell at", t, mean_speed, int(feats["strides"]))
     return row
 
@@ -161,7 +167,7 @@ def write_start_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, durati
         lines.append(f"## {heading}, speed (rows) x slope (columns)\n")
         lines.append("| v* (m/s) | " + " | ".join(f"{s:+g} deg" for s in slopes) + " |")
         lines.append("|---|" + "---|" * len(slopes))
-        lines += [f"| {v:.1f} | " + " | ".join("-" if (v, s) not in runs else cell((v, s)) for s in slopes) + " |"
+        lines += [f"| {speed_label(v)} | " + " | ".join("-" if (v, s) not in runs else cell((v, s)) for s in slopes) + " |"
                   for v in speeds]
         lines.append("")
     paths["md"].write_text("\n".join(lines))
@@ -221,7 +227,7 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: Path, *, title: str =
         for s in slopes:
             r = cell.get((v, s))
             parts.append("-" if r is None else ("ok" if r["success"] else f"fell {r['survived_s']:.1f}"))
-        lines.append(f"| {v:.1f} | " + " | ".join(parts) + " |")
+        lines.append(f"| {speed_label(v)} | " + " | ".join(parts) + " |")
     lines.append("\n## Per condition\n")
     head = ["speed_mps", "slope_deg", "success", "survived_s", "mean_speed_mps", "speed_error_mps", "strides", *FEATURES]
     lines.append("| " + " | ".join(head) + " |")
