@@ -17,6 +17,9 @@
 # STAGE (stop 47; default st): rb continues this stage's best (st_...) from sixteen starts, the eight above
 # and 25-32, for 10 generations with step 0.05 -> runs/trend_rb_VARIANT_SIDE_TAG_sSEED (run_robust.sh).
 #   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR rb
+# STAGE cf (stop 48): this stage's settings, but from another speed FROM's robust best (rb_...) and held to HELD m/s
+# -> runs/trend_cfFROM_VARIANT_SIDE_TAG_sSEED, FROM without the dot (run_continue.sh).
+#   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR cf FROM HELD
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
@@ -24,15 +27,18 @@ side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh} flo
 var=$(pair_variant "$weight" "$clock" "$floor")
 [ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
-tag=$(pair_tag "$slope" "$speed")
+tag=$(pair_tag "$slope" "$speed") held="" && src_tag=$tag
 case $stage in
   st) prev="" starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 ;;
   rb) prev=st_ starts="1, 2, 3, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32" sigma=0.05 gens=10 ;;
-  *) echo "STAGE: st or rb"; exit 2 ;;
+  cf) prev=rb_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10}
+      stage=cf$(echo "$9" | tr -d .) ;;
+  *) echo "STAGE: st, rb or cf"; exit 2 ;;
 esac
-held=$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
-  "$D/${prev}${var}${side}_${tag}_s$seed/config.json")
-from=$D/${prev}${var}${side}_${tag}_s$seed/best.json
+src=$D/${prev}${var}${side}_${src_tag}_s$seed
+held=${held:-$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
+  "$src/config.json")}
+from=$src/best.json
 case $side in
   assist) cfg=$(pair_assist_config "$clock"); extra=(--set init_profile="$from") ;;
   noexo) cfg=config/train/reflex_160_upright_effort_noexo.yaml; extra=() ;;
