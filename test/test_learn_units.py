@@ -242,6 +242,16 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
         np.testing.assert_allclose(with_floor - without, 50.0 * gap, atol=1e-9)
     with pytest.raises(ValueError, match="speed_floor_tol_mps"):
         dataclasses.replace(cfg, speed_floor_tol_mps=-0.1)
+    # The ceiling mirrors it: only the speed above v* + tol, nothing when v* is the run's own speed.
+    assert v_run > 0.45  # so that v* = v_run - 0.15 is a valid cost speed
+    for v_target, gap in ((v_run, 0.0), (v_run - 0.15, 0.15 - 0.03)):
+        capped = dataclasses.replace(cfg, cost_speed_mps=v_target, speed_ceiling_weight=50.0, speed_ceiling_tol_mps=0.03)
+        uncapped = dataclasses.replace(capped, speed_ceiling_weight=0.0)
+        with_cap, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), capped, 1.2, 0)
+        without, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), uncapped, 1.2, 0)
+        np.testing.assert_allclose(with_cap - without, 50.0 * gap, atol=1e-9)
+    with pytest.raises(ValueError, match="speed_ceiling_tol_mps"):
+        dataclasses.replace(cfg, speed_ceiling_tol_mps=0.6)
     assert env.base is None  # the tuning removes its base controller afterwards
     env.close()
 

@@ -5,6 +5,7 @@ those conditions and the initial-state seeds):
     J = progress_weight x (1 - min(d, v* T) / (v* T)) + fall_weight x (1 - t_alive / T)
         + speed_weight x min(|v_mean - v*|, 1.5) + effort_weight x mean(a^3) + trunk_weight x sd(pitch)
         + speed_floor_weight x clip(v* - speed_floor_tol_mps - v_mean, 0, 1.5)
+        + speed_ceiling_weight x clip(v_mean - v* - speed_ceiling_tol_mps, 0, 1.5)
 where d is the forward COM distance before a fall and v_mean = d / t_alive. v* is the commanded
 speed, or ``cost_speed_mps`` when set: the env and the reflexes still get the commanded speed, but
 the cost then neither pays for speed above v* nor for speed the person cannot reach, so an
@@ -113,6 +114,8 @@ class ReflexTuneConfig:
     effort_weight: float = param(5.0, "Weight of mean activation cubed.", ge=0.0)
     speed_floor_weight: float = param(0.0, "Weight of each run's mean speed below v* - speed_floor_tol_mps, per m/s, on top of speed_weight: a one-sided penalty steep enough to act as a floor. The effort cost is per second, so slowing down saves effort; with the symmetric speed_weight alone 4 of 6 assisted level 1.2 m/s searches (stop 46) settled 0.04-0.09 m/s below their held speed and saved nothing per metre (0 = off).", ge=0.0)
     speed_floor_tol_mps: float = param(0.02, "How far below v* a run's mean speed may fall before speed_floor_weight charges, m/s.", ge=0.0, le=0.5)
+    speed_ceiling_weight: float = param(0.0, "Weight of each run's mean speed above v* + speed_ceiling_tol_mps, per m/s, on top of speed_weight: with the floor, a band that holds an assisted search and its control to one speed. Under the floor alone both sides of the level 1.0 m/s continuation (stop 48) settled above their held 1.02 m/s, assisted 0.05 m/s faster than its control, so activation per second did not compare at equal speed (0 = off).", ge=0.0)
+    speed_ceiling_tol_mps: float = param(0.03, "How far above v* a run's mean speed may rise before speed_ceiling_weight charges, m/s.", ge=0.0, le=0.5)
     init_params: str = param("", "JSON file of named parameters to start from ('' = built-in guess).")
     action_noise_std: float = param(0.0, "White noise on every action dimension each policy step, added to the reflex action (a residual policy's exploration); the same sequence for every candidate.", ge=0.0, le=0.5)
     stall_after_s: float = param(3.0, "From this time on, a candidate that has covered less than stall_fraction x v* x t counts as fallen, s.", gt=0.0)
@@ -258,8 +261,9 @@ def rollout_cost(env: WalkVecEnv, ctrl: ReflexController, proj: ExcitationProjec
     n_alive = t / env.cfg.policy_dt_s
     pitch_sd = np.sqrt(np.maximum(pitch_sq / n_alive - (pitch_sum / n_alive) ** 2, 0.0))
     speed_floor_gap = np.clip(target - cfg.speed_floor_tol_mps - v_mean, 0.0, 1.5)  # m/s below the floor
+    speed_ceiling_gap = np.clip(v_mean - target - cfg.speed_ceiling_tol_mps, 0.0, 1.5)  # m/s above the ceiling
     cost = (cfg.progress_weight * (1.0 - progress) + cfg.fall_weight * (1.0 - t_alive / cfg.duration_s) + cfg.speed_weight * np.minimum(np.abs(v_mean - target), 1.5)
-            + cfg.speed_floor_weight * speed_floor_gap
+            + cfg.speed_floor_weight * speed_floor_gap + cfg.speed_ceiling_weight * speed_ceiling_gap
             + cfg.effort_weight * effort / n_alive + cfg.trunk_weight * pitch_sd + cfg.support_weight * support_load / n_alive
             + cfg.hip_limit_weight * hip_limit_load / n_alive + cfg.impact_weight * impact / n_alive)
     return cost, {"t_alive_s": t_alive, "speed_mps": v_mean, "pitch_sd_rad": pitch_sd, "activation": activation / n_alive,

@@ -20,6 +20,11 @@
 # STAGE cf (stop 48): this stage's settings, but from another speed FROM's robust best (rb_...) and held to HELD m/s
 # -> runs/trend_cfFROM_VARIANT_SIDE_TAG_sSEED, FROM without the dot (run_continue.sh).
 #   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR cf FROM HELD
+# STAGE bd (stop 49): a speed band. Continues this speed's cf best (cfFROM_...) for 12 generations of 20 s (the
+# compare's length; the continued assisted gait sped up after 15 s) with step 0.05, the same starts, costs and held
+# speed, plus a ceiling: speed_ceiling_weight = the floor's weight, above held + 0.03 m/s
+# -> runs/trend_bdFROM_VARIANT_SIDE_TAG_sSEED (run_band.sh).
+#   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR bd FROM
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
@@ -27,13 +32,16 @@ side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh} flo
 var=$(pair_variant "$weight" "$clock" "$floor")
 [ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
-tag=$(pair_tag "$slope" "$speed") held="" && src_tag=$tag
+tag=$(pair_tag "$slope" "$speed") held="" && src_tag=$tag dur=15.0 band=()
 case $stage in
   st) prev="" starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 ;;
   rb) prev=st_ starts="1, 2, 3, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32" sigma=0.05 gens=10 ;;
   cf) prev=rb_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10}
       stage=cf$(echo "$9" | tr -d .) ;;
-  *) echo "STAGE: st, rb or cf"; exit 2 ;;
+  bd) [ -n "$floor" ] || { echo "STAGE bd: needs FLOOR (the ceiling takes its weight)"; exit 2; }
+      prev=cf$(echo "$9" | tr -d .)_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 dur=20.0
+      band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) stage=bd$(echo "$9" | tr -d .) ;;
+  *) echo "STAGE: st, rb, cf or bd"; exit 2 ;;
 esac
 src=$D/${prev}${var}${side}_${src_tag}_s$seed
 held=${held:-$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
@@ -47,4 +55,4 @@ esac
 .venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${stage}_${var}${side}_${tag}_s$seed" \
   --set init_params="$from" "${extra[@]}" \
   --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[$starts]" \
-  --set duration_s=15.0 --set sigma0=$sigma --set cost_speed_mps=$held --set seed="$seed" --set generations=$gens ${weight:+--set speed_weight=$weight} ${floor:+--set speed_floor_weight=$floor}
+  --set duration_s=$dur --set sigma0=$sigma --set cost_speed_mps=$held --set seed="$seed" --set generations=$gens ${weight:+--set speed_weight=$weight} ${floor:+--set speed_floor_weight=$floor} "${band[@]}"
