@@ -40,6 +40,12 @@ WALKS = ("loop", "teacher")  # the student's loop and the teacher's reference wa
 BASELINES = ("unpowered", "control")
 
 
+def speed_label(v: float) -> str:
+    """A commanded speed as a table row label: one decimal, two where one would merge rows (1.05 is not 1.1)."""
+    two = f"{v:.2f}"
+    return two[:-1] if two.endswith("0") else two
+
+
 def run_condition(config_path: str | Path, teacher: str, student: str, speed_mps: float, slope_deg: float,
                   duration_s: float, seed: int = 0, *, unpowered: bool = False, control: str = "") -> dict[str, Any]:
     """The sim launch at (speed, slope) with the student, its teacher-driven reference walk and the
@@ -168,7 +174,7 @@ def write_outputs(rows: Sequence[dict[str, Any]], out_dir: str | Path, header: s
              "| speed (m/s) | slope (deg) |" + (" seed |" if seeds else "") + " falls | mean speed (m/s) | r | RMSE (Nm/kg) |",
              "|---|---|" + ("---|" if seeds else "") + "---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} |" + (f" {r['seed']} |" if seeds else "") +
+        lines.append(f"| {speed_label(r['speed_mps'])} | {r['slope_deg']:+g} |" + (f" {r['seed']} |" if seeds else "") +
                      f" {r['falls']} / {r['relay_falls']} / {r['teacher_falls']} | "
                      f"{r['mean_speed_mps']:.2f} / {r['relay_mean_speed_mps']:.2f} / {r['teacher_mean_speed_mps']:.2f} | "
                      f"{_r_parts(r)} | {r['rmse_nm_per_kg']:.4f} |")
@@ -193,7 +199,7 @@ def pooled_table(rows: Sequence[dict[str, Any]]) -> list[str]:
         walked = {w: [r[f"{w}falls"] == 0 for r in at] for w in ("", "relay_", "teacher_")}
         r_loop = [r["pearson_r"] for r in at]
         r_after = [r.get("after_starts_pearson_r", math.nan) for r in at]
-        lines.append(f"| {speed:.1f} | {slope:+g} | {len(at)} | " + " / ".join(str(sum(r[f'{w}falls'] for r in at)) for w in walked) +
+        lines.append(f"| {speed_label(speed)} | {slope:+g} | {len(at)} | " + " / ".join(str(sum(r[f'{w}falls'] for r in at)) for w in walked) +
                      " | " + " / ".join(str(sum(v)) for v in walked.values()) + f" | {_where(walked[''], walked['relay_'])} | "
                      f"{_where(walked['relay_'], walked['teacher_'])} | {_mean_min(r_loop)} | {_mean_min(r_after)} |")
     return lines
@@ -225,11 +231,11 @@ def _effort_table(rows: Sequence[dict[str, Any]]) -> list[str]:
              "| speed (m/s) | slope (deg) | " + " | ".join(walks) + " |", "|---|---|" + "---|" * len(walks)]
     for r in rows:
         cells = [f"{r[f'{w}_mean_activation']:.4f} / {r[f'{w}_mean_positive_power_w_per_kg']:.3f}" for w in walks]
-        lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | " + " | ".join(cells) + " |")
+        lines.append(f"| {speed_label(r['speed_mps'])} | {r['slope_deg']:+g} | " + " | ".join(cells) + " |")
     for base in (b for b in BASELINES if b in walks):
         lines += ["", f"Changes against `{base}` (%): activation / positive power / activation per m / work per m.", "",
                   "| speed (m/s) | slope (deg) | student loop | teacher alone |", "|---|---|---|---|"]
         for r in rows:
             cells = [" / ".join(f"{r[f'{w}_{k}_vs_{base}_pct']:+.1f}" for k in EFFORT) for w in WALKS]
-            lines.append(f"| {r['speed_mps']:.1f} | {r['slope_deg']:+g} | " + " | ".join(cells) + " |")
+            lines.append(f"| {speed_label(r['speed_mps'])} | {r['slope_deg']:+g} | " + " | ".join(cells) + " |")
     return lines

@@ -49,6 +49,9 @@ def test_the_table_over_seeds_judges_the_loop_against_the_teacher_through_the_no
     # falls 1 / 1 / 2; two runs of each walk without a fall; the loop walked in 1 of the relay's 2
     # walked runs; the relay in both of the teacher alone's; r after starts over the runs that had an "after".
     assert lines[-1] == "| 1.2 | +0 | 3 | 1 / 1 / 2 | 2 / 2 / 2 | 1 of 2 | 2 of 2 | 0.910 (0.900) | 0.955 (0.950) |"
+    # Speeds between the nodes keep their second decimal: 1.05 m/s is its own row, not a second "1.1".
+    between = pooled_table([{**row(0, 0, 0, 0), "speed_mps": v} for v in (1.05, 1.1)])
+    assert [line.split(" | ")[0] for line in between[-2:]] == ["| 1.05", "| 1.1"]
 
 
 def test_several_seeds_in_one_command(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from exo_control.closed_loop import speed_label
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.observations import GRF_Z, pelvis_pitch_rad
@@ -60,12 +61,6 @@ class EvalConfig:
 
     def __post_init__(self) -> None:
         check_fields(self)
-
-
-def speed_label(v: float) -> str:
-    """A commanded speed as a table row label: one decimal, two where one would merge rows (1.05 is not 1.1)."""
-    two = f"{v:.2f}"
-    return two[:-1] if two.endswith("0") else two
 
 
 def run_condition(factory: PolicyFactory, env: WalkVecEnv, speed: float, slope: float, cfg: EvalConfig) -> dict[str, Any]:
