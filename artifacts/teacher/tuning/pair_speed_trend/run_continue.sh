@@ -7,9 +7,13 @@
 # alike (run_starts.sh's STAGE cf: its st stage, but from the other speed's node).
 #   run_continue.sh SIDE FROM TO HELD SEED WEIGHT CLOCK FLOOR  (level ground; e.g. assist 1.2 1.0 1.02 9 100 settled 400)
 #     -> runs/trend_cfFROM_VARIANT_SIDE_lvTO_sSEED, copied to cfFROM_VARIANT_SIDE_lvTO_sSEED/ (FROM without the dot)
+# SRC (stop 49): continue FROM's SRC best instead (e.g. bd12, the band stage of the node continued from 1.2 m/s), under
+# the speed band of 20 s runs (run_starts.sh's STAGE cb) -> cbFROM_VARIANT_SIDE_lvTO_sSEED/
+#   run_continue.sh SIDE FROM TO HELD SEED WEIGHT CLOCK FLOOR SRC  (e.g. assist 1.0 0.8 0.81 9 100 settled 400 bd12)
 set -euo pipefail
 cd "$(dirname "$0")"
 source tag.sh
-name=cf$(echo "$2" | tr -d .)_$(pair_variant "${6:-}" "${7:-thigh}" "${8:-}")$1_$(pair_tag 0 "$3")_s$5
-bash run_starts.sh "$1" "$3" "$5" 0 "${6:-}" "${7:-thigh}" "${8:-}" cf "$2" "$4"
+stage=$([ -n "${9:-}" ] && echo cb || echo cf)
+name=$stage$(echo "$2" | tr -d .)_$(pair_variant "${6:-}" "${7:-thigh}" "${8:-}")$1_$(pair_tag 0 "$3")_s$5
+bash run_starts.sh "$1" "$3" "$5" 0 "${6:-}" "${7:-thigh}" "${8:-}" $stage "$2" "$4" ${9:+"$9"}
 rm -rf "$name" && cp -r "../../../../runs/trend_$name" "$name"

@@ -25,6 +25,9 @@
 # speed, plus a ceiling: speed_ceiling_weight = the floor's weight, above held + 0.03 m/s
 # -> runs/trend_bdFROM_VARIANT_SIDE_TAG_sSEED (run_band.sh).
 #   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR bd FROM
+# STAGE cb (stop 49): cf's settings from another speed FROM's SRC best (SRCFROM_..., e.g. bd12 for a bd stage continued
+# from 1.2 m/s), under bd's band and 20 s runs -> runs/trend_cbFROM_VARIANT_SIDE_TAG_sSEED (run_continue.sh with SRC).
+#   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR cb FROM HELD SRC
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
@@ -38,10 +41,13 @@ case $stage in
   rb) prev=st_ starts="1, 2, 3, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32" sigma=0.05 gens=10 ;;
   cf) prev=rb_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10}
       stage=cf$(echo "$9" | tr -d .) ;;
-  bd) [ -n "$floor" ] || { echo "STAGE bd: needs FLOOR (the ceiling takes its weight)"; exit 2; }
-      prev=cf$(echo "$9" | tr -d .)_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 dur=20.0
-      band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) stage=bd$(echo "$9" | tr -d .) ;;
-  *) echo "STAGE: st, rb, cf or bd"; exit 2 ;;
+  bd) prev=cf$(echo "$9" | tr -d .)_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
+  cb) prev=${11}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
+  *) echo "STAGE: st, rb, cf, bd or cb"; exit 2 ;;
+esac
+case $stage in  # the speed band
+  bd|cb) [ -n "$floor" ] || { echo "STAGE $stage: needs FLOOR (the ceiling takes its weight)"; exit 2; }
+         dur=20.0 band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) stage=$stage$(echo "$9" | tr -d .) ;;
 esac
 src=$D/${prev}${var}${side}_${src_tag}_s$seed
 held=${held:-$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
