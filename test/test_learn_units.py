@@ -231,25 +231,21 @@ def test_reflex_tuning_runs_resumes_and_compares_candidates_fairly(tmp_path: Pat
     assert not np.allclose(at_slow, cost)
     with pytest.raises(ValueError, match="cost_speed_mps"):
         dataclasses.replace(cfg, cost_speed_mps=0.1)
-    # The speed floor charges only the speed below v* - tol, per m/s: nothing when v* is the run's own
-    # speed, the whole gap when v* is 0.3 m/s above it.
+    # The speed floor charges only the speed below v* - tol, per m/s, and the ceiling only the speed above v* + tol:
+    # nothing when v* is the run's own speed, the whole gap past the tolerance when v* is 0.3 m/s above it (floor)
+    # or 0.15 m/s below it (ceiling).
     v_run = float(info["speed_mps"][0])
-    for v_target, gap in ((v_run, 0.0), (v_run + 0.3, 0.3 - 0.02)):
-        floored = dataclasses.replace(cfg, cost_speed_mps=v_target, speed_floor_weight=50.0, speed_floor_tol_mps=0.02)
-        unfloored = dataclasses.replace(floored, speed_floor_weight=0.0)
-        with_floor, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), floored, 1.2, 0)
-        without, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), unfloored, 1.2, 0)
-        np.testing.assert_allclose(with_floor - without, 50.0 * gap, atol=1e-9)
+    assert v_run > 0.45  # so that v* = v_run - 0.15 is a valid cost speed
+    for weight, tol, tol_mps, offset in (("speed_floor_weight", "speed_floor_tol_mps", 0.02, 0.3),
+                                         ("speed_ceiling_weight", "speed_ceiling_tol_mps", 0.03, -0.15)):
+        for v_target, gap in ((v_run, 0.0), (v_run + offset, abs(offset) - tol_mps)):
+            charged = dataclasses.replace(cfg, cost_speed_mps=v_target, **{weight: 50.0, tol: tol_mps})
+            free = dataclasses.replace(charged, **{weight: 0.0})
+            with_term, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), charged, 1.2, 0)
+            without, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), free, 1.2, 0)
+            np.testing.assert_allclose(with_term - without, 50.0 * gap, atol=1e-9, err_msg=weight)
     with pytest.raises(ValueError, match="speed_floor_tol_mps"):
         dataclasses.replace(cfg, speed_floor_tol_mps=-0.1)
-    # The ceiling mirrors it: only the speed above v* + tol, nothing when v* is the run's own speed.
-    assert v_run > 0.45  # so that v* = v_run - 0.15 is a valid cost speed
-    for v_target, gap in ((v_run, 0.0), (v_run - 0.15, 0.15 - 0.03)):
-        capped = dataclasses.replace(cfg, cost_speed_mps=v_target, speed_ceiling_weight=50.0, speed_ceiling_tol_mps=0.03)
-        uncapped = dataclasses.replace(capped, speed_ceiling_weight=0.0)
-        with_cap, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), capped, 1.2, 0)
-        without, _ = rollout_cost(env, ReflexController(env), ExcitationProjector(env), np.tile(INITIAL, (4, 1)), uncapped, 1.2, 0)
-        np.testing.assert_allclose(with_cap - without, 50.0 * gap, atol=1e-9)
     with pytest.raises(ValueError, match="speed_ceiling_tol_mps"):
         dataclasses.replace(cfg, speed_ceiling_tol_mps=0.6)
     assert env.base is None  # the tuning removes its base controller afterwards
