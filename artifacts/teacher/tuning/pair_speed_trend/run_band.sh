@@ -10,4 +10,4 @@ cd "$(dirname "$0")"
 source tag.sh
 name=bd$(echo "$2" | tr -d .)_$(pair_variant "${5:-}" "${6:-thigh}" "${7:-}")$1_$(pair_tag 0 "$3")_s$4
 bash run_starts.sh "$1" "$3" "$4" 0 "${5:-}" "${6:-thigh}" "${7:-}" bd "$2"
-rm -rf "$name" && cp -r "../../../../runs/trend_$name" "$name"
+pair_keep "$name"

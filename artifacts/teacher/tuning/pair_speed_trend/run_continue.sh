@@ -16,4 +16,4 @@ source tag.sh
 stage=$([ -n "${9:-}" ] && echo cb || echo cf)
 name=$stage$(echo "$2" | tr -d .)_$(pair_variant "${6:-}" "${7:-thigh}" "${8:-}")$1_$(pair_tag 0 "$3")_s$5
 bash run_starts.sh "$1" "$3" "$5" 0 "${6:-}" "${7:-thigh}" "${8:-}" $stage "$2" "$4" ${9:+"$9"}
-rm -rf "$name" && cp -r "../../../../runs/trend_$name" "$name"
+pair_keep "$name"

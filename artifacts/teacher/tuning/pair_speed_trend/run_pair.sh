@@ -12,8 +12,7 @@ source tag.sh
 side=$1 speed=$2 seed=$3 slope=${4:--5} weight=${5:-} clock=${6:-thigh} floor=${7:-}
 var=$(pair_variant "$weight" "$clock" "$floor")
 tag=$(pair_tag "$slope" "$speed")
-root=../../../..
 bash run.sh "$side" "$speed" "$seed" "$slope" "$weight" "$clock" "$floor"
-rm -rf "${var}${side}_${tag}_s$seed" && cp -r "$root/runs/trend_${var}${side}_${tag}_s$seed" "${var}${side}_${tag}_s$seed"
+pair_keep "${var}${side}_${tag}_s$seed"
 bash run_starts.sh "$side" "$speed" "$seed" "$slope" "$weight" "$clock" "$floor"
-rm -rf "st_${var}${side}_${tag}_s$seed" && cp -r "$root/runs/trend_st_${var}${side}_${tag}_s$seed" "st_${var}${side}_${tag}_s$seed"
+pair_keep "st_${var}${side}_${tag}_s$seed"

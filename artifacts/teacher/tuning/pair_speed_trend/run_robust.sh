@@ -12,4 +12,4 @@ cd "$(dirname "$0")"
 source tag.sh
 var=$(pair_variant "${5:-}" "${6:-thigh}" "${7:-}") tag=$(pair_tag "$4" "$2")
 bash run_starts.sh "$1" "$2" "$3" "$4" "${5:-}" "${6:-thigh}" "${7:-}" rb
-rm -rf "rb_${var}${1}_${tag}_s$3" && cp -r "../../../../runs/trend_rb_${var}${1}_${tag}_s$3" "rb_${var}${1}_${tag}_s$3"
+pair_keep "rb_${var}${1}_${tag}_s$3"

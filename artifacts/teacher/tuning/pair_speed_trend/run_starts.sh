@@ -35,20 +35,20 @@ side=$1 speed=$2 seed=${3:-5} slope=${4:--5} weight=${5:-} clock=${6:-thigh} flo
 var=$(pair_variant "$weight" "$clock" "$floor")
 [ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
-tag=$(pair_tag "$slope" "$speed") held="" && src_tag=$tag dur=15.0 band=()
+tag=$(pair_tag "$slope" "$speed") held="" && src_tag=$tag dur=15.0 band=() from=$(echo "${9:-}" | tr -d .)
 case $stage in
   st) prev="" starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 ;;
   rb) prev=st_ starts="1, 2, 3, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32" sigma=0.05 gens=10 ;;
-  cf) prev=rb_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10}
-      stage=cf$(echo "$9" | tr -d .) ;;
-  bd) prev=cf$(echo "$9" | tr -d .)_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
+  cf) prev=rb_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
+  bd) prev=cf${from}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
   cb) prev=${11}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
   *) echo "STAGE: st, rb, cf, bd or cb"; exit 2 ;;
 esac
 case $stage in  # the speed band
   bd|cb) [ -n "$floor" ] || { echo "STAGE $stage: needs FLOOR (the ceiling takes its weight)"; exit 2; }
-         dur=20.0 band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) stage=$stage$(echo "$9" | tr -d .) ;;
+         dur=20.0 band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) ;;
 esac
+stage=$stage$from  # cf, bd and cb name their run by FROM
 src=$D/${prev}${var}${side}_${src_tag}_s$seed
 held=${held:-$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
   "$src/config.json")}

@@ -12,6 +12,8 @@ pair_clock() {
 #   pair_variant WEIGHT [CLOCK] [FLOOR]  ->  the folder prefix of a pair tuned with that speed-error weight (w100_), none
 #   without one; then that speed-floor weight's (fl400_, stop 47), none without one; then the clock's prefix.
 pair_variant() { echo "${1:+w${1}_}${3:+fl${3}_}$(pair_clock "${2:-}")"; }
+#   pair_keep NAME  ->  (from this folder) the run folder runs/trend_NAME copied here as NAME/, replacing an older copy.
+pair_keep() { rm -rf "$1" && cp -r "../../../../runs/trend_$1" "$1"; }
 #   pair_assist_config CLOCK  ->  the assisted side's tuning config for that clock.
 pair_assist_config() {
   pair_clock "${1:-}" > /dev/null && echo "config/train/reflex_160_upright_assist_thigh$([ "${1:-thigh}" = thigh ] || echo "_$1").yaml"
