@@ -32,18 +32,13 @@ from typing import Any
 
 from exo_control.launch_plan import load_plan_configs
 from exo_control.runtime.inprocess import InProcessRuntime
+from exo_interfaces.labels import speed_label
 from exo_interfaces.params import ConfigError, from_mapping, to_mapping
 
 #: The bridge summary's effort figures (exo_sim.bridge.sim_bridge_node.EffortMeans).
 EFFORT = ("mean_activation", "mean_positive_power_w_per_kg", "activation_s_per_m", "positive_work_j_per_kg_m")
 WALKS = ("loop", "teacher")  # the student's loop and the teacher's reference walk (effort tables)
 BASELINES = ("unpowered", "control")
-
-
-def speed_label(v: float) -> str:
-    """A commanded speed as a table row label: one decimal, two where one would merge rows (1.05 is not 1.1)."""
-    two = f"{v:.2f}"
-    return two[:-1] if two.endswith("0") else two
 
 
 def run_condition(config_path: str | Path, teacher: str, student: str, speed_mps: float, slope_deg: float,

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from exo_control.closed_loop import speed_label
+from exo_interfaces.labels import speed_label
 from exo_interfaces.params import check_fields, from_mapping, param, read_parameter_file
 from exo_sim.env.config import EnvConfig
 from exo_sim.env.observations import GRF_Z, pelvis_pitch_rad
