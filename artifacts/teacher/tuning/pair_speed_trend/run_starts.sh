@@ -28,6 +28,11 @@
 # STAGE cb (stop 49): cf's settings from another speed FROM's SRC best (SRCFROM_..., e.g. bd12 for a bd stage continued
 # from 1.2 m/s), under bd's band and 20 s runs -> runs/trend_cbFROM_VARIANT_SIDE_TAG_sSEED (run_continue.sh with SRC).
 #   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR cb FROM HELD SRC
+# STAGE ct (stop 50): the paper's curriculum at one node. Both sides continue from the CONTROL's SRC best at SPEED (control
+# search seed CSEED) under bd's settings: the control with its passive exo, the assisted side with its exo driven from
+# its own SRC best's profile. So the assisted person starts as the unassisted walker and learns to walk with the exo;
+# the control gets the same generations -> runs/trend_ctSRC_VARIANT_SIDE_TAG_sSEED (run_curriculum.sh).
+#   run_starts.sh SIDE SPEED SEED SLOPE WEIGHT CLOCK FLOOR ct SRC CSEED
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 source artifacts/teacher/tuning/pair_speed_trend/tag.sh
@@ -42,19 +47,23 @@ case $stage in
   cf) prev=rb_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
   bd) prev=cf${from}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
   cb) prev=${11}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
-  *) echo "STAGE: st, rb, cf, bd or cb"; exit 2 ;;
+  ct) prev=${9}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
+  *) echo "STAGE: st, rb, cf, bd, cb or ct"; exit 2 ;;
 esac
 case $stage in  # the speed band
-  bd|cb) [ -n "$floor" ] || { echo "STAGE $stage: needs FLOOR (the ceiling takes its weight)"; exit 2; }
+  bd|cb|ct) [ -n "$floor" ] || { echo "STAGE $stage: needs FLOOR (the ceiling takes its weight)"; exit 2; }
          dur=20.0 band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) ;;
 esac
 stage=$stage$from  # cf, bd and cb name their run by FROM
-src=$D/${prev}${var}${side}_${src_tag}_s$seed
+src=$D/${prev}${var}${side}_${src_tag}_s$seed profile=$src/best.json
+if [ "$stage" = "ct$from" ]; then  # the control's node; the assisted side keeps its own profile
+  src=$D/${prev}$(pair_variant "$weight" thigh "$floor")noexo_${src_tag}_s${10}
+fi
 held=${held:-$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
   "$src/config.json")}
 from=$src/best.json
 case $side in
-  assist) cfg=$(pair_assist_config "$clock"); extra=(--set init_profile="$from") ;;
+  assist) cfg=$(pair_assist_config "$clock"); extra=(--set init_profile="$profile") ;;
   noexo) cfg=config/train/reflex_160_upright_effort_noexo.yaml; extra=() ;;
   *) echo "SIDE: assist or noexo"; exit 2 ;;
 esac
