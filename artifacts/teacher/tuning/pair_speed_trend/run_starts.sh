@@ -47,7 +47,8 @@ case $stage in
   cf) prev=rb_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
   bd) prev=cf${from}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
   cb) prev=${11}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
-  ct) prev=${9}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
+  ct) [ -n "${10:-}" ] || { echo "STAGE ct: needs SRC and CSEED"; exit 2; }
+      prev=${9}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
   *) echo "STAGE: st, rb, cf, bd, cb or ct"; exit 2 ;;
 esac
 case $stage in  # the speed band
