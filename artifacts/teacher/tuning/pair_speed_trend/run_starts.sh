@@ -55,7 +55,7 @@ case $stage in  # the speed band
   bd|cb|ct) [ -n "$floor" ] || { echo "STAGE $stage: needs FLOOR (the ceiling takes its weight)"; exit 2; }
          dur=20.0 band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) ;;
 esac
-stage=$stage$from  # cf, bd and cb name their run by FROM
+stage=$stage$from  # cf, bd and cb name their run by FROM, ct by SRC
 src=$D/${prev}${var}${side}_${src_tag}_s$seed profile=$src/best.json
 if [ "$stage" = "ct$from" ]; then  # the control's node; the assisted side keeps its own profile
   src=$D/${prev}$(pair_variant "$weight" thigh "$floor")noexo_${src_tag}_s${10}
