@@ -41,6 +41,7 @@ var=$(pair_variant "$weight" "$clock" "$floor")
 [ "$clock" = thigh ] || [ "$side" = assist ] || { echo "CLOCK $clock: the assisted side only"; exit 2; }
 D=artifacts/teacher/tuning/pair_speed_trend
 tag=$(pair_tag "$slope" "$speed") held="" && src_tag=$tag dur=15.0 band=() from=$(echo "${9:-}" | tr -d .)
+src_who=${var}${side} src_seed=$seed  # whose node the parameters start from (ct: the control's); the profile is the side's own
 case $stage in
   st) prev="" starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 ;;
   rb) prev=st_ starts="1, 2, 3, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32" sigma=0.05 gens=10 ;;
@@ -48,7 +49,7 @@ case $stage in
   bd) prev=cf${from}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
   cb) prev=${11}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.08 gens=15 src_tag=$(pair_tag "$slope" "$9") held=${10} ;;
   ct) [ -n "${10:-}" ] || { echo "STAGE ct: needs SRC and CSEED"; exit 2; }
-      prev=${9}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 ;;
+      prev=${9}_ starts="1, 2, 3, 20, 21, 22, 23, 24" sigma=0.05 gens=12 src_who=$(pair_variant "$weight" thigh "$floor")noexo src_seed=${10} ;;
   *) echo "STAGE: st, rb, cf, bd, cb or ct"; exit 2 ;;
 esac
 case $stage in  # the speed band
@@ -56,19 +57,16 @@ case $stage in  # the speed band
          dur=20.0 band=(--set speed_ceiling_weight="$floor" --set speed_ceiling_tol_mps=0.03) ;;
 esac
 stage=$stage$from  # cf, bd and cb name their run by FROM, ct by SRC
-src=$D/${prev}${var}${side}_${src_tag}_s$seed profile=$src/best.json
-if [ "$stage" = "ct$from" ]; then  # the control's node; the assisted side keeps its own profile
-  src=$D/${prev}$(pair_variant "$weight" thigh "$floor")noexo_${src_tag}_s${10}
-fi
+src=$D/${prev}${src_who}_${src_tag}_s$src_seed profile=$D/${prev}${var}${side}_${src_tag}_s$seed/best.json
 held=${held:-$(.venv/bin/python -c "import json, sys; print(json.load(open(sys.argv[1]))['reflex_tuning']['cost_speed_mps'])" \
   "$src/config.json")}
-from=$src/best.json
+init=$src/best.json
 case $side in
   assist) cfg=$(pair_assist_config "$clock"); extra=(--set init_profile="$profile") ;;
   noexo) cfg=config/train/reflex_160_upright_effort_noexo.yaml; extra=() ;;
   *) echo "SIDE: assist or noexo"; exit 2 ;;
 esac
 .venv/bin/python -m exo_sim reflex-tune --config $cfg --run-dir "runs/trend_${stage}_${var}${side}_${tag}_s$seed" \
-  --set init_params="$from" "${extra[@]}" \
+  --set init_params="$init" "${extra[@]}" \
   --set "speeds_mps=[$speed]" --set "slopes_deg=[$slope]" --set "seeds=[$starts]" \
   --set duration_s=$dur --set sigma0=$sigma --set cost_speed_mps=$held --set seed="$seed" --set generations=$gens ${weight:+--set speed_weight=$weight} ${floor:+--set speed_floor_weight=$floor} "${band[@]}"
